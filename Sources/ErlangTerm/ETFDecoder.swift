@@ -1,0 +1,169 @@
+import CompressNIO
+import NIOCore
+
+/// Decodes Erlang's external term format, the bytes of `term_to_binary/1`.
+///
+/// Decoding never trusts a length field on its own: a list header claiming 2^32 elements with ten
+/// bytes behind it fails at once, before anything is allocated. Depth, total size and big-integer
+/// width are limited; every failure is an ``ErlangTermError`` with the byte offset.
+public struct ETFDecoder: Sendable {
+    /// Bounds on what one decode may build.
+    public struct Limits: Sendable, Hashable {
+        /// The deepest nesting of lists, tuples, maps and funs.
+        public var maxDepth: Int
+        /// The largest input, and the largest size a compressed term may inflate to, in bytes.
+        public var maxSize: Int
+        /// The widest big integer, in bytes of magnitude (OTP itself allows about 2 MiB).
+        public var maxBigIntegerBytes: Int
+
+        /// Creates limits.
+        public init(maxDepth: Int = 2_000, maxSize: Int = 1 << 30, maxBigIntegerBytes: Int = 1 << 20) {
+            self.maxDepth = maxDepth
+            self.maxSize = maxSize
+            self.maxBigIntegerBytes = maxBigIntegerBytes
+        }
+
+        /// The defaults: depth 2,000, 1 GiB, 1 MiB big integers.
+        public static let `default` = Limits()
+    }
+
+    /// The limits in force.
+    public var limits: Limits
+
+    /// Creates a decoder.
+    public init(limits: Limits = .default) {
+        self.limits = limits
+    }
+
+    /// Decodes one term that starts with the version byte 131; trailing bytes are ignored, as
+    /// `binary_to_term/1` ignores them.
+    public func decode(_ bytes: [UInt8]) throws -> Term {
+        try bytes.withUnsafeBytes { raw in
+            var reader = ETFReader(raw, limits: limits, atomCache: [])
+            return try reader.readVersionedTerm()
+        }
+    }
+
+    /// Decodes one term that starts with the version byte 131 from the readable bytes of `buffer`.
+    public func decode(_ buffer: ByteBuffer) throws -> Term {
+        try buffer.withUnsafeReadableBytes { raw in
+            var reader = ETFReader(raw, limits: limits, atomCache: [])
+            return try reader.readVersionedTerm()
+        }
+    }
+
+    /// Reads one term that starts with the version byte 131 and moves the reader index past it.
+    public func read(from buffer: inout ByteBuffer) throws -> Term {
+        let (term, consumed) = try buffer.withUnsafeReadableBytes { raw in
+            var reader = ETFReader(raw, limits: limits, atomCache: [])
+            return (try reader.readVersionedTerm(), reader.offset)
+        }
+        buffer.moveReaderIndex(forwardBy: consumed)
+        return term
+    }
+
+    /// Reads one term without a version byte, as terms follow a distribution header, resolving
+    /// `ATOM_CACHE_REF` through `atomCache` (the atoms the header lists, in its order), and moves
+    /// the reader index past it.
+    public func readUnversioned(from buffer: inout ByteBuffer, atomCache: [Atom] = []) throws -> Term {
+        let (term, consumed) = try buffer.withUnsafeReadableBytes { raw in
+            var reader = ETFReader(raw, limits: limits, atomCache: atomCache)
+            return (try reader.readTerm(depth: 0), reader.offset)
+        }
+        buffer.moveReaderIndex(forwardBy: consumed)
+        return term
+    }
+}
+
+/// The cursor that does the decoding work over raw bytes.
+struct ETFReader {
+    let bytes: UnsafeRawBufferPointer
+    let limits: ETFDecoder.Limits
+    let atomCache: [Atom]
+    /// Added to every offset in errors, for terms inflated from a compressed envelope.
+    var offsetBase = 0
+    var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer, limits: ETFDecoder.Limits, atomCache: [Atom]) {
+        self.bytes = bytes
+        self.limits = limits
+        self.atomCache = atomCache
+    }
+
+    var remaining: Int { bytes.count - offset }
+
+    func error(_ code: ErlangTermError.Code, _ detail: String, at position: Int? = nil) -> ErlangTermError {
+        ErlangTermError(code, at: offsetBase + (position ?? offset), detail)
+    }
+
+    mutating func need(_ count: Int) throws {
+        guard count <= remaining else {
+            throw error(.truncated, "needs \(count) more bytes, \(remaining) left")
+        }
+    }
+
+    mutating func u8() throws -> UInt8 {
+        try need(1)
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func u16() throws -> UInt16 {
+        try need(2)
+        defer { offset += 2 }
+        return UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    }
+
+    mutating func u32() throws -> UInt32 {
+        try need(4)
+        defer { offset += 4 }
+        return UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    mutating func u64() throws -> UInt64 {
+        try need(8)
+        defer { offset += 8 }
+        return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    mutating func byteArray(_ count: Int) throws -> [UInt8] {
+        try need(count)
+        defer { offset += count }
+        return Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]))
+    }
+
+    mutating func slice(_ count: Int) throws -> UnsafeRawBufferPointer {
+        try need(count)
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+    }
+
+    /// Checks a count against what is left: each of `count` items needs at least `bytesEach` bytes,
+    /// so a hostile header fails here instead of allocating.
+    mutating func plausible(_ count: Int, bytesEach: Int, what: String) throws {
+        guard count <= remaining / bytesEach else {
+            throw error(.truncated, "\(what) of \(count) cannot fit in the \(remaining) bytes left")
+        }
+    }
+
+    mutating func readVersionedTerm() throws -> Term {
+        guard bytes.count <= limits.maxSize else {
+            throw error(.sizeLimitExceeded, "input of \(bytes.count) bytes is over the limit of \(limits.maxSize)")
+        }
+        let version = try u8()
+        guard version == ETFTag.version else {
+            throw error(.missingVersion, "starts with \(version), not the version byte 131", at: 0)
+        }
+        guard remaining > 0 else { throw error(.truncated, "nothing after the version byte") }
+        switch bytes[offset] {
+        case ETFTag.compressed:
+            offset += 1
+            return try readCompressed()
+        case ETFTag.local:
+            offset += 1
+            return .local(LocalTerm(bytes: try byteArray(remaining)))
+        default:
+            return try readTerm(depth: 0)
+        }
+    }
+}

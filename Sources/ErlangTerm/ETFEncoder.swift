@@ -1,0 +1,80 @@
+import CompressNIO
+import NIOCore
+
+/// Encodes terms in Erlang's external term format, byte for byte as OTP 25's
+/// `term_to_binary(Term, [{minor_version, N}])` writes them (maps of more than 32 keys are written
+/// sorted, which OTP's `deterministic` option also does).
+public struct ETFEncoder: Sendable {
+    /// How atoms and floats are written, as `term_to_binary`'s `minor_version` option chooses.
+    public enum MinorVersion: Int, Sendable {
+        /// Floats as `FLOAT_EXT` text, Latin-1 atoms as `ATOM_EXT`.
+        case v0 = 0
+        /// `NEW_FLOAT_EXT`, Latin-1 atoms as `ATOM_EXT`: OTP 25's `term_to_binary/1` default.
+        case v1 = 1
+        /// `NEW_FLOAT_EXT` and UTF-8 atoms: the distribution's encoding, and OTP 26's default.
+        case v2 = 2
+    }
+
+    /// The atom and float encodings.
+    public var minorVersion: MinorVersion
+    /// A zlib level (0 to 9) to compress with, as `{compressed, Level}`; nil writes no compression.
+    /// OTP keeps the plain form when compression does not make the term smaller.
+    public var compressionLevel: Int?
+
+    /// Creates an encoder; the default matches `term_to_binary(T, [{minor_version, 2}])`.
+    public init(minorVersion: MinorVersion = .v2, compressionLevel: Int? = nil) {
+        self.minorVersion = minorVersion
+        self.compressionLevel = compressionLevel
+    }
+
+    /// `term_to_binary(T, [compressed])`: level 6.
+    public static let defaultCompressionLevel = 6
+
+    /// Encodes `term` with the version byte 131.
+    public func encode(_ term: Term) throws -> [UInt8] {
+        var buffer = ByteBuffer()
+        try encode(term, into: &buffer)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    /// Appends `term` with the version byte 131 to `buffer`.
+    public func encode(_ term: Term, into buffer: inout ByteBuffer) throws {
+        if let level = compressionLevel, level > 0 {
+            try encodeCompressed(term, level: level, into: &buffer)
+            return
+        }
+        buffer.writeInteger(ETFTag.version)
+        if case .local(let local) = term {
+            buffer.writeInteger(ETFTag.local)
+            buffer.writeBytes(local.bytes)
+            return
+        }
+        try writeUnversioned(term, into: &buffer)
+    }
+
+    /// Appends `term` without a version byte, as terms follow a distribution header.
+    public func writeUnversioned(_ term: Term, into buffer: inout ByteBuffer) throws {
+        var writer = ETFWriter(buffer: buffer, latin1Atoms: minorVersion != .v2, oldFloats: minorVersion == .v0)
+        buffer = ByteBuffer()  // Hand the storage to the writer so appends do not copy it.
+        defer { buffer = writer.buffer }
+        try writer.write(term)
+    }
+
+    private func encodeCompressed(_ term: Term, level: Int, into buffer: inout ByteBuffer) throws {
+        var body = ByteBuffer()
+        try writeUnversioned(term, into: &body)
+        let size = body.readableBytes
+        // external.c, erts_term_to_binary_int: compressed only if the zlib stream fits in size - 5 bytes.
+        let configuration = ZlibConfiguration(windowSize: 15, compressionLevel: Int32(min(level, 9)), memoryLevel: 8)
+        var input = body
+        let compressed = try? input.compress(with: .zlib(configuration: configuration))
+        buffer.writeInteger(ETFTag.version)
+        if let compressed, compressed.readableBytes <= size - 5 {
+            buffer.writeInteger(ETFTag.compressed)
+            buffer.writeInteger(UInt32(size))
+            buffer.writeImmutableBuffer(compressed)
+        } else {
+            buffer.writeImmutableBuffer(body)
+        }
+    }
+}

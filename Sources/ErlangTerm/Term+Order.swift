@@ -1,0 +1,195 @@
+// The standard term order (Erlang reference manual, "Term Comparisons"):
+// number < atom < reference < fun < port < pid < tuple < map < nil < list < bitstring.
+// Orders within pids, ports and references follow what OTP 25 sorts (checked with lists:sort/1
+// on external identifiers): pids by serial, number, node, creation; ports and references by node,
+// creation, then number.
+
+extension Term: Comparable {
+    /// The standard term order, with an integer before a float of equal value (the order OTP
+    /// uses for map keys), so that `<` agrees with exact equality.
+    public static func < (lhs: Term, rhs: Term) -> Bool {
+        exactOrder(lhs, rhs) < 0
+    }
+
+    /// Erlang's arithmetic comparison: negative when `lhs < rhs`, zero when `lhs == rhs`
+    /// (so `1` and `1.0` compare equal), positive otherwise.
+    public static func compare(_ lhs: Term, _ rhs: Term) -> Int {
+        order(lhs, rhs, exact: false)
+    }
+
+    /// Erlang's `==`: equal after number conversion (`1 == 1.0`).
+    public func isEqual(to other: Term) -> Bool {
+        Term.compare(self, other) == 0
+    }
+
+    /// The exact order: negative, zero or positive.
+    static func exactOrder(_ lhs: Term, _ rhs: Term) -> Int {
+        order(lhs, rhs, exact: true)
+    }
+
+    /// The class rank in the standard order; the empty list ranks with lists since `[]` sorts first among them.
+    var typeRank: Int {
+        switch self {
+        case .integer, .bigInteger, .float: return 0
+        case .atom: return 1
+        case .reference: return 2
+        case .fun: return 3
+        case .port: return 4
+        case .pid: return 5
+        case .tuple: return 6
+        case .map: return 7
+        case .list, .string, .improperList: return 8
+        case .binary, .bitstring: return 9
+        case .local: return 10
+        }
+    }
+
+    static func order(_ lhs: Term, _ rhs: Term, exact: Bool) -> Int {
+        let (leftRank, rightRank) = (lhs.typeRank, rhs.typeRank)
+        if leftRank != rightRank { return leftRank < rightRank ? -1 : 1 }
+        switch (lhs, rhs) {
+        case (.atom(let a), .atom(let b)): return sign(a, b)
+        case (.tuple(let a), .tuple(let b)):
+            if a.count != b.count { return a.count < b.count ? -1 : 1 }
+            return orderSequences(a, b, exact: exact)
+        case (.map(let a), .map(let b)): return orderMaps(a, b, exact: exact)
+        case (.pid(let a), .pid(let b)):
+            return orderFields(sign(a.serial, b.serial), sign(a.id, b.id), sign(a.node, b.node), sign(a.creation, b.creation))
+        case (.port(let a), .port(let b)):
+            return orderFields(sign(a.node, b.node), sign(a.creation, b.creation), sign(a.id, b.id))
+        case (.reference(let a), .reference(let b)):
+            return orderFields(sign(a.node, b.node), sign(a.creation, b.creation), orderReferenceWords(a.ids, b.ids))
+        case (.fun(let a), .fun(let b)): return orderFuns(a, b, exact: exact)
+        case (.local(let a), .local(let b)): return orderBytes(a.bytes, b.bytes)
+        default:
+            switch leftRank {
+            case 0: return NumberOrder.order(lhs, rhs, exact: exact)
+            case 8: return orderLists(ListView(lhs), ListView(rhs), exact: exact)
+            default: return BitOrder.order(BitView(lhs), BitView(rhs))
+            }
+        }
+    }
+
+    static func sign<T: Comparable>(_ a: T, _ b: T) -> Int {
+        a < b ? -1 : (a == b ? 0 : 1)
+    }
+
+    private static func orderFields(_ results: Int...) -> Int {
+        results.first { $0 != 0 } ?? 0
+    }
+
+    private static func orderSequences(_ a: [Term], _ b: [Term], exact: Bool) -> Int {
+        for (x, y) in zip(a, b) {
+            let result = order(x, y, exact: exact)
+            if result != 0 { return result }
+        }
+        return sign(a.count, b.count)
+    }
+
+    private static func orderMaps(_ a: TermMap, _ b: TermMap, exact: Bool) -> Int {
+        if a.count != b.count { return a.count < b.count ? -1 : 1 }
+        for (x, y) in zip(a.entries, b.entries) {
+            let result = exactOrder(x.key, y.key)
+            if result != 0 { return result }
+        }
+        for (x, y) in zip(a.entries, b.entries) {
+            let result = order(x.value, y.value, exact: exact)
+            if result != 0 { return result }
+        }
+        return 0
+    }
+
+    /// Reference words are one number with the first word least significant.
+    private static func orderReferenceWords(_ a: [UInt32], _ b: [UInt32]) -> Int {
+        for index in stride(from: max(a.count, b.count) - 1, through: 0, by: -1) {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
+    }
+
+    private static func orderFuns(_ a: Fun, _ b: Fun, exact: Bool) -> Int {
+        switch (a, b) {
+        case (.export(let m1, let f1, let a1), .export(let m2, let f2, let a2)):
+            return orderFields(sign(m1, m2), sign(f1, f2), sign(a1, a2))
+        case (.export, .closure): return -1
+        case (.closure, .export): return 1
+        case (.closure(let x), .closure(let y)):
+            let head = orderFields(
+                sign(x.module, y.module), sign(x.oldIndex, y.oldIndex), sign(x.oldUniq, y.oldUniq),
+                orderBytes(x.uniq, y.uniq), sign(x.index, y.index), order(.pid(x.pid), .pid(y.pid), exact: exact)
+            )
+            if head != 0 { return head }
+            if x.freeVariables.count != y.freeVariables.count {
+                return x.freeVariables.count < y.freeVariables.count ? -1 : 1
+            }
+            return orderSequences(x.freeVariables, y.freeVariables, exact: exact)
+        }
+    }
+
+    static func orderBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        let common = min(a.count, b.count)
+        let result = a.withUnsafeBytes { x in
+            b.withUnsafeBytes { y in common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common) }
+        }
+        if result != 0 { return result < 0 ? -1 : 1 }
+        return sign(a.count, b.count)
+    }
+
+    private static func orderLists(_ a: ListView, _ b: ListView, exact: Bool) -> Int {
+        for index in 0..<min(a.count, b.count) {
+            let result = order(a[index], b[index], exact: exact)
+            if result != 0 { return result }
+        }
+        if a.count == b.count { return order(a.tail, b.tail, exact: exact) }
+        // One list ran out first: compare its tail with the rest of the other.
+        if a.count < b.count { return order(a.tail, b.rest(from: a.count), exact: exact) }
+        return order(a.rest(from: b.count), b.tail, exact: exact)
+    }
+}
+
+/// A uniform look at `.list`, `.string` and `.improperList` without copying.
+struct ListView {
+    let term: Term
+
+    init(_ term: Term) { self.term = term }
+
+    var count: Int {
+        switch term {
+        case .list(let elements), .improperList(let elements, _): return elements.count
+        case .string(let bytes): return bytes.count
+        default: return 0
+        }
+    }
+
+    subscript(index: Int) -> Term {
+        switch term {
+        case .list(let elements), .improperList(let elements, _): return elements[index]
+        case .string(let bytes): return .integer(Int(bytes[index]))
+        default: preconditionFailure("not a list")
+        }
+    }
+
+    var tail: Term {
+        if case .improperList(_, let tail) = term { return tail }
+        return .list([])
+    }
+
+    func rest(from index: Int) -> Term {
+        switch term {
+        case .list(let elements): return .list(Array(elements[index...]))
+        case .string(let bytes): return .string(Array(bytes[index...]))
+        case .improperList(let elements, let tail): return .list(Array(elements[index...]), tail: tail)
+        default: return term
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
