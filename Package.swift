@@ -28,7 +28,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm"]),
+        .target(name: "ErlangTestSupport", path: "Tests/ErlangTestSupport"),
+        .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
