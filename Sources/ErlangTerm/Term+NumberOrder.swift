@@ -1,6 +1,6 @@
 /// Comparison of numbers across `.integer`, `.bigInteger` and `.float`, exact for every pair of values.
 enum NumberOrder {
-    static func order(_ lhs: Term, _ rhs: Term, exact: Bool) -> Int {
+    static func order(_ lhs: Term, _ rhs: Term, mode: OrderMode) -> Int {
         switch (lhs, rhs) {
         case (.integer(let a), .integer(let b)): return Term.sign(a, b)
         case (.float(let a), .float(let b)): return Term.sign(a, b)
@@ -9,11 +9,12 @@ enum NumberOrder {
         case (.bigInteger(let a), .integer):
             return a.isNegative ? -1 : 1
         case (.float, _):
-            return -order(rhs, lhs, exact: exact)
+            return -order(rhs, lhs, mode: mode)
         case (_, .float(let b)):
+            if mode == .mapKey { return -1 }
             let result = integerVersusFloat(lhs, b)
-            // An integer and a float of equal value: equal for ==, integer first in exact order.
-            return result == 0 && exact ? -1 : result
+            // An integer and a float of equal value: equal for ==, integer first in the total order.
+            return result == 0 && mode == .total ? -1 : result
         default: preconditionFailure("not numbers")
         }
     }

@@ -4,17 +4,28 @@
 // on external identifiers): pids by serial, number, node, creation; ports and references by node,
 // creation, then number.
 
+/// The three orders Erlang terms are compared in.
+enum OrderMode {
+    /// Erlang's `<` and `==`: numbers by value, `1 == 1.0`.
+    case arithmetic
+    /// The standard order by value, with an integer before a float of equal value: a total order.
+    case total
+    /// The order of map keys (erts_cmp with exact comparison, as `term_to_binary` sorts small maps):
+    /// every integer before every float.
+    case mapKey
+}
+
 extension Term: Comparable {
     /// The standard term order, with an integer before a float of equal value (the order OTP
     /// uses for map keys), so that `<` agrees with exact equality.
     public static func < (lhs: Term, rhs: Term) -> Bool {
-        exactOrder(lhs, rhs) < 0
+        order(lhs, rhs, mode: .total) < 0
     }
 
     /// Erlang's arithmetic comparison: negative when `lhs < rhs`, zero when `lhs == rhs`
     /// (so `1` and `1.0` compare equal), positive otherwise.
     public static func compare(_ lhs: Term, _ rhs: Term) -> Int {
-        order(lhs, rhs, exact: false)
+        order(lhs, rhs, mode: .arithmetic)
     }
 
     /// Erlang's `==`: equal after number conversion (`1 == 1.0`).
@@ -22,9 +33,9 @@ extension Term: Comparable {
         Term.compare(self, other) == 0
     }
 
-    /// The exact order: negative, zero or positive.
+    /// The order of map keys: negative, zero or positive; zero exactly when the terms are `==`.
     static func exactOrder(_ lhs: Term, _ rhs: Term) -> Int {
-        order(lhs, rhs, exact: true)
+        order(lhs, rhs, mode: .mapKey)
     }
 
     /// The class rank in the standard order; the empty list ranks with lists since `[]` sorts first among them.
@@ -44,27 +55,27 @@ extension Term: Comparable {
         }
     }
 
-    static func order(_ lhs: Term, _ rhs: Term, exact: Bool) -> Int {
+    static func order(_ lhs: Term, _ rhs: Term, mode: OrderMode) -> Int {
         let (leftRank, rightRank) = (lhs.typeRank, rhs.typeRank)
         if leftRank != rightRank { return leftRank < rightRank ? -1 : 1 }
         switch (lhs, rhs) {
         case (.atom(let a), .atom(let b)): return sign(a, b)
         case (.tuple(let a), .tuple(let b)):
             if a.count != b.count { return a.count < b.count ? -1 : 1 }
-            return orderSequences(a, b, exact: exact)
-        case (.map(let a), .map(let b)): return orderMaps(a, b, exact: exact)
+            return orderSequences(a, b, mode: mode)
+        case (.map(let a), .map(let b)): return orderMaps(a, b, mode: mode)
         case (.pid(let a), .pid(let b)):
             return orderFields(sign(a.serial, b.serial), sign(a.id, b.id), sign(a.node, b.node), sign(a.creation, b.creation))
         case (.port(let a), .port(let b)):
             return orderFields(sign(a.node, b.node), sign(a.creation, b.creation), sign(a.id, b.id))
         case (.reference(let a), .reference(let b)):
             return orderFields(sign(a.node, b.node), sign(a.creation, b.creation), orderReferenceWords(a.ids, b.ids))
-        case (.fun(let a), .fun(let b)): return orderFuns(a, b, exact: exact)
+        case (.fun(let a), .fun(let b)): return orderFuns(a, b, mode: mode)
         case (.local(let a), .local(let b)): return orderBytes(a.bytes, b.bytes)
         default:
             switch leftRank {
-            case 0: return NumberOrder.order(lhs, rhs, exact: exact)
-            case 8: return orderLists(ListView(lhs), ListView(rhs), exact: exact)
+            case 0: return NumberOrder.order(lhs, rhs, mode: mode)
+            case 8: return orderLists(ListView(lhs), ListView(rhs), mode: mode)
             default: return BitOrder.order(BitView(lhs), BitView(rhs))
             }
         }
@@ -78,22 +89,22 @@ extension Term: Comparable {
         results.first { $0 != 0 } ?? 0
     }
 
-    private static func orderSequences(_ a: [Term], _ b: [Term], exact: Bool) -> Int {
+    private static func orderSequences(_ a: [Term], _ b: [Term], mode: OrderMode) -> Int {
         for (x, y) in zip(a, b) {
-            let result = order(x, y, exact: exact)
+            let result = order(x, y, mode: mode)
             if result != 0 { return result }
         }
         return sign(a.count, b.count)
     }
 
-    private static func orderMaps(_ a: TermMap, _ b: TermMap, exact: Bool) -> Int {
+    private static func orderMaps(_ a: TermMap, _ b: TermMap, mode: OrderMode) -> Int {
         if a.count != b.count { return a.count < b.count ? -1 : 1 }
         for (x, y) in zip(a.entries, b.entries) {
             let result = exactOrder(x.key, y.key)
             if result != 0 { return result }
         }
         for (x, y) in zip(a.entries, b.entries) {
-            let result = order(x.value, y.value, exact: exact)
+            let result = order(x.value, y.value, mode: mode)
             if result != 0 { return result }
         }
         return 0
@@ -109,7 +120,7 @@ extension Term: Comparable {
         return 0
     }
 
-    private static func orderFuns(_ a: Fun, _ b: Fun, exact: Bool) -> Int {
+    private static func orderFuns(_ a: Fun, _ b: Fun, mode: OrderMode) -> Int {
         switch (a, b) {
         case (.export(let m1, let f1, let a1), .export(let m2, let f2, let a2)):
             return orderFields(sign(m1, m2), sign(f1, f2), sign(a1, a2))
@@ -118,13 +129,13 @@ extension Term: Comparable {
         case (.closure(let x), .closure(let y)):
             let head = orderFields(
                 sign(x.module, y.module), sign(x.oldIndex, y.oldIndex), sign(x.oldUniq, y.oldUniq),
-                orderBytes(x.uniq, y.uniq), sign(x.index, y.index), order(.pid(x.pid), .pid(y.pid), exact: exact)
+                orderBytes(x.uniq, y.uniq), sign(x.index, y.index), order(.pid(x.pid), .pid(y.pid), mode: mode)
             )
             if head != 0 { return head }
             if x.freeVariables.count != y.freeVariables.count {
                 return x.freeVariables.count < y.freeVariables.count ? -1 : 1
             }
-            return orderSequences(x.freeVariables, y.freeVariables, exact: exact)
+            return orderSequences(x.freeVariables, y.freeVariables, mode: mode)
         }
     }
 
@@ -137,15 +148,15 @@ extension Term: Comparable {
         return sign(a.count, b.count)
     }
 
-    private static func orderLists(_ a: ListView, _ b: ListView, exact: Bool) -> Int {
+    private static func orderLists(_ a: ListView, _ b: ListView, mode: OrderMode) -> Int {
         for index in 0..<min(a.count, b.count) {
-            let result = order(a[index], b[index], exact: exact)
+            let result = order(a[index], b[index], mode: mode)
             if result != 0 { return result }
         }
-        if a.count == b.count { return order(a.tail, b.tail, exact: exact) }
+        if a.count == b.count { return order(a.tail, b.tail, mode: mode) }
         // One list ran out first: compare its tail with the rest of the other.
-        if a.count < b.count { return order(a.tail, b.rest(from: a.count), exact: exact) }
-        return order(a.rest(from: b.count), b.tail, exact: exact)
+        if a.count < b.count { return order(a.tail, b.rest(from: a.count), mode: mode) }
+        return order(a.rest(from: b.count), b.tail, mode: mode)
     }
 }
 
