@@ -13,6 +13,8 @@
 %% of more than 32 keys, whose plain encoding follows the internal hash order).
 %%
 %% OUT_DIR/otp_rejects.tsv: name, hex of bytes binary_to_term/1 refuses with badarg.
+%% (LOCAL_EXT, which OTP 25 also refuses, is left out: Swerl keeps it as an opaque term
+%% because OTP 26+ writes it.)
 -mode(compile).
 
 main([Dir]) ->
@@ -218,7 +220,6 @@ rejects() ->
      {"empty", <<>>},
      {"only_version", <<131>>},
      {"fun_ext", <<131, 117, 0:32, 103, Node/binary, 1:32, 0:32, 1, 100, 1:16, "m", 97, 0, 97, 0>>},
-     {"local_ext", <<131, 121, 0>>},
      {"atom_256", <<131, 100, 256:16, Long/binary>>},
      {"utf8_atom_256", <<131, 118, 256:16, Long/binary>>},
      {"dup_map_key", <<131, 116, 2:32, 97, 1, 97, 2, 97, 1, 97, 3>>},

@@ -2,14 +2,37 @@ extension Term: Equatable {
     /// Erlang's exact equality, `=:=`: `1` and `1.0` differ, a `.string` equals the `.list` of the same
     /// integers, `0.0` equals `-0.0` (as in OTP 25).
     public static func == (lhs: Term, rhs: Term) -> Bool {
+        // Containers compare in their own functions so the recursive path keeps small stack
+        // frames: terms may nest as deep as the decoder's limit.
+        switch lhs {
+        case .integer(let a):
+            if case .integer(let b) = rhs { return a == b }
+            return false
+        case .atom(let a):
+            if case .atom(let b) = rhs { return a == b }
+            return false
+        case .tuple(let a):
+            if case .tuple(let b) = rhs { return a == b }
+            return false
+        case .list, .string: return listsEqual(lhs, rhs)
+        default: return otherEqual(lhs, rhs)
+        }
+    }
+
+    private static func listsEqual(_ lhs: Term, _ rhs: Term) -> Bool {
         switch (lhs, rhs) {
-        case (.integer(let a), .integer(let b)): return a == b
-        case (.float(let a), .float(let b)): return a == b
-        case (.atom(let a), .atom(let b)): return a == b
-        case (.binary(let a), .binary(let b)): return a == b
-        case (.tuple(let a), .tuple(let b)): return a == b
         case (.list(let a), .list(let b)): return a == b
         case (.string(let a), .string(let b)): return a == b
+        case (.string(let bytes), .list(let elements)), (.list(let elements), .string(let bytes)):
+            return bytesEqualElements(bytes, elements)
+        default: return false
+        }
+    }
+
+    private static func otherEqual(_ lhs: Term, _ rhs: Term) -> Bool {
+        switch (lhs, rhs) {
+        case (.float(let a), .float(let b)): return a == b
+        case (.binary(let a), .binary(let b)): return a == b
         case (.pid(let a), .pid(let b)): return a == b
         case (.map(let a), .map(let b)): return a == b
         case (.bigInteger(let a), .bigInteger(let b)): return a == b
@@ -19,8 +42,6 @@ extension Term: Equatable {
         case (.reference(let a), .reference(let b)): return a == b
         case (.fun(let a), .fun(let b)): return a == b
         case (.local(let a), .local(let b)): return a == b
-        case (.string(let bytes), .list(let elements)), (.list(let elements), .string(let bytes)):
-            return bytesEqualElements(bytes, elements)
         default: return false
         }
     }

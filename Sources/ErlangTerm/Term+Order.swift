@@ -55,38 +55,60 @@ extension Term: Comparable {
         }
     }
 
+    // Each kind is compared in its own function so the recursive path keeps small stack frames:
+    // terms may nest as deep as the decoder's limit.
     static func order(_ lhs: Term, _ rhs: Term, mode: OrderMode) -> Int {
         let (leftRank, rightRank) = (lhs.typeRank, rhs.typeRank)
         if leftRank != rightRank { return leftRank < rightRank ? -1 : 1 }
+        switch leftRank {
+        case 0: return NumberOrder.order(lhs, rhs, mode: mode)
+        case 1: return orderAtoms(lhs, rhs)
+        case 6: return orderTuples(lhs, rhs, mode: mode)
+        case 7: return orderMaps(lhs, rhs, mode: mode)
+        case 8: return orderLists(ListView(lhs), ListView(rhs), mode: mode)
+        case 9: return BitOrder.order(BitView(lhs), BitView(rhs))
+        default: return orderIdentifiers(lhs, rhs, mode: mode)
+        }
+    }
+
+    private static func orderAtoms(_ lhs: Term, _ rhs: Term) -> Int {
+        guard case .atom(let a) = lhs, case .atom(let b) = rhs else { return 0 }
+        return sign(a, b)
+    }
+
+    private static func orderTuples(_ lhs: Term, _ rhs: Term, mode: OrderMode) -> Int {
+        guard case .tuple(let a) = lhs, case .tuple(let b) = rhs else { return 0 }
+        if a.count != b.count { return a.count < b.count ? -1 : 1 }
+        return orderSequences(a, b, mode: mode)
+    }
+
+    private static func orderIdentifiers(_ lhs: Term, _ rhs: Term, mode: OrderMode) -> Int {
         switch (lhs, rhs) {
-        case (.atom(let a), .atom(let b)): return sign(a, b)
-        case (.tuple(let a), .tuple(let b)):
-            if a.count != b.count { return a.count < b.count ? -1 : 1 }
-            return orderSequences(a, b, mode: mode)
-        case (.map(let a), .map(let b)): return orderMaps(a, b, mode: mode)
-        case (.pid(let a), .pid(let b)):
-            return orderFields(sign(a.serial, b.serial), sign(a.id, b.id), sign(a.node, b.node), sign(a.creation, b.creation))
+        case (.pid(let a), .pid(let b)): return orderPids(a, b)
         case (.port(let a), .port(let b)):
-            return orderFields(sign(a.node, b.node), sign(a.creation, b.creation), sign(a.id, b.id))
+            return firstDifference(sign(a.node, b.node), sign(a.creation, b.creation), sign(a.id, b.id))
         case (.reference(let a), .reference(let b)):
-            return orderFields(sign(a.node, b.node), sign(a.creation, b.creation), orderReferenceWords(a.ids, b.ids))
+            return firstDifference(sign(a.node, b.node), sign(a.creation, b.creation), orderReferenceWords(a.ids, b.ids))
         case (.fun(let a), .fun(let b)): return orderFuns(a, b, mode: mode)
         case (.local(let a), .local(let b)): return orderBytes(a.bytes, b.bytes)
-        default:
-            switch leftRank {
-            case 0: return NumberOrder.order(lhs, rhs, mode: mode)
-            case 8: return orderLists(ListView(lhs), ListView(rhs), mode: mode)
-            default: return BitOrder.order(BitView(lhs), BitView(rhs))
-            }
+        default: return 0
         }
+    }
+
+    private static func orderPids(_ a: PID, _ b: PID) -> Int {
+        if a.serial != b.serial { return a.serial < b.serial ? -1 : 1 }
+        if a.id != b.id { return a.id < b.id ? -1 : 1 }
+        return firstDifference(sign(a.node, b.node), sign(a.creation, b.creation), 0)
+    }
+
+    private static func firstDifference(_ first: Int, _ second: @autoclosure () -> Int, _ third: @autoclosure () -> Int) -> Int {
+        if first != 0 { return first }
+        let next = second()
+        return next != 0 ? next : third()
     }
 
     static func sign<T: Comparable>(_ a: T, _ b: T) -> Int {
         a < b ? -1 : (a == b ? 0 : 1)
-    }
-
-    private static func orderFields(_ results: Int...) -> Int {
-        results.first { $0 != 0 } ?? 0
     }
 
     private static func orderSequences(_ a: [Term], _ b: [Term], mode: OrderMode) -> Int {
@@ -97,7 +119,8 @@ extension Term: Comparable {
         return sign(a.count, b.count)
     }
 
-    private static func orderMaps(_ a: TermMap, _ b: TermMap, mode: OrderMode) -> Int {
+    private static func orderMaps(_ lhs: Term, _ rhs: Term, mode: OrderMode) -> Int {
+        guard case .map(let a) = lhs, case .map(let b) = rhs else { return 0 }
         if a.count != b.count { return a.count < b.count ? -1 : 1 }
         for (x, y) in zip(a.entries, b.entries) {
             let result = exactOrder(x.key, y.key)
@@ -123,15 +146,15 @@ extension Term: Comparable {
     private static func orderFuns(_ a: Fun, _ b: Fun, mode: OrderMode) -> Int {
         switch (a, b) {
         case (.export(let m1, let f1, let a1), .export(let m2, let f2, let a2)):
-            return orderFields(sign(m1, m2), sign(f1, f2), sign(a1, a2))
+            return firstDifference(sign(m1, m2), sign(f1, f2), sign(a1, a2))
         case (.export, .closure): return -1
         case (.closure, .export): return 1
         case (.closure(let x), .closure(let y)):
-            let head = orderFields(
+            let identity = [
                 sign(x.module, y.module), sign(x.oldIndex, y.oldIndex), sign(x.oldUniq, y.oldUniq),
-                orderBytes(x.uniq, y.uniq), sign(x.index, y.index), order(.pid(x.pid), .pid(y.pid), mode: mode)
-            )
-            if head != 0 { return head }
+                orderBytes(x.uniq, y.uniq), sign(x.index, y.index), orderPids(x.pid, y.pid),
+            ]
+            if let difference = identity.first(where: { $0 != 0 }) { return difference }
             if x.freeVariables.count != y.freeVariables.count {
                 return x.freeVariables.count < y.freeVariables.count ? -1 : 1
             }
@@ -153,10 +176,13 @@ extension Term: Comparable {
             let result = order(a[index], b[index], mode: mode)
             if result != 0 { return result }
         }
-        if a.count == b.count { return order(a.tail, b.tail, mode: mode) }
-        // One list ran out first: compare its tail with the rest of the other.
-        if a.count < b.count { return order(a.tail, b.rest(from: a.count), mode: mode) }
-        return order(a.rest(from: b.count), b.tail, mode: mode)
+        if a.count == b.count {
+            return a.isProper && b.isProper ? 0 : order(a.tail, b.tail, mode: mode)
+        }
+        // One list ran out first: a proper one is a prefix, so it is smaller; an improper one
+        // compares its tail with the rest of the other.
+        if a.count < b.count { return a.isProper ? -1 : order(a.tail, b.rest(from: a.count), mode: mode) }
+        return b.isProper ? 1 : order(a.rest(from: b.count), b.tail, mode: mode)
     }
 }
 
@@ -180,6 +206,11 @@ struct ListView {
         case .string(let bytes): return .integer(Int(bytes[index]))
         default: preconditionFailure("not a list")
         }
+    }
+
+    var isProper: Bool {
+        if case .improperList = term { return false }
+        return true
     }
 
     var tail: Term {
