@@ -29,7 +29,11 @@ let package = Package(
             ]
         ),
         .target(name: "ErlangTestSupport", path: "Tests/ErlangTestSupport"),
-        .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
+        .testTarget(
+            name: "ErlangTermTests",
+            dependencies: ["ErlangTerm", "ErlangTestSupport"],
+            exclude: ["Vectors"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
