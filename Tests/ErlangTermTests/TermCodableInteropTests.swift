@@ -31,7 +31,7 @@ private let elixirModules = """
             ("event", Event.renamed(from: "a", to: "b")),
             ("optionals", [nil, 1, Int?.none]),
         ]
-        let input = try cases.map { "\($0.0) \(hex(try encoder.encodeToETF($0.1)))" }.joined(separator: "\n")
+        let input = try cases.map { "\($0.0) \(Hex.encode(try encoder.encodeToETF($0.1)))" }.joined(separator: "\n")
         let script = """
             checks = %{
               "user" => fn t -> match?(%Swerl.User{name: "Ada", age: 36, email: nil, role: :admin,
@@ -87,7 +87,7 @@ private let elixirModules = """
         var etf: [String: [UInt8]] = [:]
         for line in try runElixir(script, input: "") {
             let parts = line.split(separator: " ")
-            etf[String(parts[0])] = bytes(fromHex: parts.last ?? "")
+            etf[String(parts[0])] = Hex.decode(parts.last ?? "")
         }
         let decoder = TermDecoder()
         func decode<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
@@ -117,27 +117,5 @@ private let elixirModules = """
         let elixir = try #require(ErlangInterop.executable(named: "elixir"), "elixir is not installed")
         let output = try ErlangInterop.run(elixir, ["-e", elixirModules, "-e", script], input: Data(input.utf8))
         return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
-}
-
-private func hex(_ bytes: [UInt8]) -> String {
-    bytes.map { String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined()
-}
-
-/// The bytes of hexadecimal text; nil when it is not hexadecimal.
-private func bytes(fromHex text: Substring) -> [UInt8]? {
-    let digits = Array(text.utf8)
-    guard digits.count.isMultiple(of: 2) else { return nil }
-    var bytes: [UInt8] = []
-    for index in stride(from: 0, to: digits.count, by: 2) {
-        guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-        bytes.append(byte)
-    }
-    return bytes
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

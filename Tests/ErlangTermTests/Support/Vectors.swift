@@ -45,20 +45,10 @@ enum Vectors {
     }
 
     static func hex(_ text: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count / 2)
-        var iterator = text.utf8.makeIterator()
-        while let high = iterator.next(), let low = iterator.next() {
-            bytes.append(nibble(high) << 4 | nibble(low))
-        }
-        return bytes
-    }
-
-    private static func nibble(_ character: UInt8) -> UInt8 {
-        character <= UInt8(ascii: "9") ? character - UInt8(ascii: "0") : character - UInt8(ascii: "a") + 10
+        Hex.decode(text) ?? []
     }
 
     static func hexString(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        Hex.encode(bytes)
     }
 }
