@@ -68,10 +68,15 @@ public enum DistributionHeader: Sendable, Hashable {
             buffer.writeInteger(fragmentID)
             try references.write(into: &buffer)
         case .fragmentContinuation(let sequenceID, let fragmentID):
-            buffer.writeBytes([Self.versionMagic, Self.fragmentContinuationTag])
-            buffer.writeInteger(sequenceID)
-            buffer.writeInteger(fragmentID)
+            Self.writeContinuation(sequenceID: sequenceID, fragmentID: fragmentID, into: &buffer)
         }
+    }
+
+    /// Appends a continuation header, which cannot fail.
+    static func writeContinuation(sequenceID: UInt64, fragmentID: UInt64, into buffer: inout ByteBuffer) {
+        buffer.writeBytes([versionMagic, fragmentContinuationTag])
+        buffer.writeInteger(sequenceID)
+        buffer.writeInteger(fragmentID)
     }
 }
 

@@ -1,13 +1,74 @@
 import NIOCore
 
-/// Where the fragments of one message lie in the buffer that holds the whole message.
+/// The frames of one written message, made one at a time.
 ///
-/// The buffer starts with room for the first fragment's header, then the data (control term and
-/// payload). Splitting moves each later chunk forward in place to open an 18-byte continuation
-/// header before it, so the frames are slices of that one buffer: no copy of the payload is made
-/// besides its encoding.
-struct FragmentLayout {
-    /// The bytes before the data: the first fragment's header.
+/// A message that fits one frame is that frame. A fragmented message is held encoded once; each
+/// ``next()`` copies the next fragment's data behind its header, and the encoded message is
+/// released with the last fragment, so a caller that sends each frame before asking for the next
+/// holds the message once plus one fragment (64 KiB by default). Frames after the first may be
+/// sent later than other traffic, as ``DistributionMessageWriter`` explains.
+public struct DistributionFrames: Sequence, IteratorProtocol, Sendable {
+    private var encoded: ByteBuffer
+    private var single: ByteBuffer?
+    private let layout: FragmentLayout
+    private let startHeader: ByteBuffer
+    private let sequenceID: UInt64
+    private var index = 0
+
+    /// The number of frames: 1, or the number of fragments.
+    public let count: Int
+
+    /// One frame.
+    init(single frame: ByteBuffer) {
+        self.encoded = ByteBuffer()
+        self.single = frame
+        self.layout = FragmentLayout(headerSpace: 0, controlBytes: 0, dataBytes: 0, fragmentSize: nil)
+        self.startHeader = ByteBuffer()
+        self.sequenceID = 0
+        self.count = 1
+        self.index = 1  // Nothing to fragment after the single frame.
+    }
+
+    /// The fragments of `encoded`, whose first `layout.headerSpace` bytes are room for a header.
+    init(fragmenting encoded: ByteBuffer, layout: FragmentLayout, startHeader: ByteBuffer, sequenceID: UInt64) {
+        self.encoded = encoded
+        self.layout = layout
+        self.startHeader = startHeader
+        self.sequenceID = sequenceID
+        self.count = layout.count
+    }
+
+    /// The next frame, or nil after the last.
+    public mutating func next() -> ByteBuffer? {
+        if let frame = single {
+            single = nil
+            return frame
+        }
+        guard index < count else { return nil }
+        defer {
+            index += 1
+            if index == count { encoded = ByteBuffer() }  // Release the message with its last fragment.
+        }
+        let range = layout.dataRange(index)
+        var frame = ByteBuffer()
+        if index == 0 {
+            frame.reserveCapacity(startHeader.readableBytes + range.count)
+            frame.writeImmutableBuffer(startHeader)
+        } else {
+            frame.reserveCapacity(DistributionHeader.fragmentHeaderSize + range.count)
+            DistributionHeader.writeContinuation(sequenceID: sequenceID, fragmentID: UInt64(count - index), into: &frame)
+        }
+        encoded.withUnsafeReadableBytes { bytes in
+            _ = frame.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        }
+        return frame
+    }
+}
+
+/// Where the fragments' data lie in the buffer that holds the whole message: room for a header,
+/// then the control term and the payload.
+struct FragmentLayout: Sendable {
+    /// The bytes before the data.
     let headerSpace: Int
     /// The data bytes: control term and payload.
     let dataBytes: Int
@@ -35,41 +96,10 @@ struct FragmentLayout {
         self.count = 1 + (rest + size - 1) / size
     }
 
-    /// The offset of fragment `index`'s data (1 and up) before the split.
-    private func dataStart(_ index: Int) -> Int {
-        headerSpace + firstLength + (index - 1) * fragmentSize
-    }
-
-    private func dataLength(_ index: Int) -> Int {
-        min(fragmentSize, dataBytes - firstLength - (index - 1) * fragmentSize)
-    }
-
-    /// Splits the message in `frame` (reader index 0) into its fragment frames.
-    func split(_ frame: inout ByteBuffer, sequenceID: UInt64, references: AtomCacheReferences) throws -> [ByteBuffer] {
-        let headerSize = DistributionHeader.fragmentHeaderSize
-        frame.writeRepeatingByte(0, count: (count - 1) * headerSize)
-        // Last chunk first, so no chunk is overwritten before it moves.
-        frame.withUnsafeMutableReadableBytes { bytes in
-            guard let base = bytes.baseAddress else { return }
-            for index in stride(from: count - 1, through: 1, by: -1) {
-                let source = dataStart(index)
-                (base + source + index * headerSize).copyMemory(from: base + source, byteCount: dataLength(index))
-            }
-        }
-        var header = ByteBuffer()
-        try DistributionHeader.fragmentStart(sequenceID: sequenceID, fragmentID: UInt64(count), atomCache: references)
-            .write(into: &header)
-        precondition(header.readableBytes == headerSpace, "the first fragment's header fills the room left for it")
-        frame.setBuffer(header, at: 0)
-        var frames = [frame.getSlice(at: 0, length: headerSpace + firstLength)!]
-        for index in 1..<count {
-            let start = dataStart(index) + (index - 1) * headerSize
-            header.clear()
-            try DistributionHeader.fragmentContinuation(sequenceID: sequenceID, fragmentID: UInt64(count - index))
-                .write(into: &header)
-            frame.setBuffer(header, at: start)
-            frames.append(frame.getSlice(at: start, length: headerSize + dataLength(index))!)
-        }
-        return frames
+    /// The offsets of fragment `index`'s data (counting from 0) in the buffer.
+    func dataRange(_ index: Int) -> Range<Int> {
+        guard index > 0 else { return headerSpace..<(headerSpace + firstLength) }
+        let start = headerSpace + firstLength + (index - 1) * fragmentSize
+        return start..<min(start + fragmentSize, headerSpace + dataBytes)
     }
 }

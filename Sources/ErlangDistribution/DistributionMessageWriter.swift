@@ -37,9 +37,19 @@ public struct DistributionMessageWriter: Sendable {
     ///   message, ``DistributionError/Code/invalidTerm`` when a term cannot be encoded, and
     ///   ``DistributionError/Code/frameTooLarge`` for a single frame over 4 GiB.
     public mutating func write(_ message: DistributionMessage) throws -> [ByteBuffer] {
+        Array(try frames(for: message))
+    }
+
+    /// Encodes `message` and hands out its frames one at a time, so that a large message is held
+    /// once plus the fragment being sent (``write(_:)`` makes all of them at once). The atom
+    /// cache and the sequence id are settled by this call: the first frame must go out before the
+    /// first frame of any later message.
+    ///
+    /// - Throws: as ``write(_:)``.
+    public mutating func frames(for message: DistributionMessage) throws -> DistributionFrames {
         try check(message)
         guard DistributionHeader.usesHeader(flags) else {
-            return [try passThroughFrame(message)]
+            return DistributionFrames(single: try passThroughFrame(message))
         }
         return try headerFrames(message)
     }
@@ -88,7 +98,7 @@ public struct DistributionMessageWriter: Sendable {
     // The header comes first on the wire but depends on the control message's atoms, and the atom
     // cache may only change once the whole message has encoded; so the control term is encoded
     // first, the frame then written with room for the longest header, and the cache committed last.
-    private mutating func headerFrames(_ message: DistributionMessage) throws -> [ByteBuffer] {
+    private mutating func headerFrames(_ message: DistributionMessage) throws -> DistributionFrames {
         var control = ByteBuffer()
         let references: AtomCacheReferences
         if flags.contains(.distHeaderAtomCache) {
@@ -99,24 +109,29 @@ public struct DistributionMessageWriter: Sendable {
             try encoding { try encoder.writeUnversioned(message.control.term, into: &control) }
             references = .empty
         }
+        let sequenceID = nextSequenceID
         var start = ByteBuffer()
-        try DistributionHeader.fragmentStart(sequenceID: 0, fragmentID: 0, atomCache: references).write(into: &start)
-        var frame = ByteBuffer()
-        frame.reserveCapacity(start.readableBytes + control.readableBytes)
-        frame.writeRepeatingByte(0, count: start.readableBytes)
-        frame.writeImmutableBuffer(control)
+        try DistributionHeader.fragmentStart(sequenceID: sequenceID, fragmentID: 0, atomCache: references).write(into: &start)
+        var encoded = ByteBuffer()
+        encoded.reserveCapacity(start.readableBytes + control.readableBytes)
+        encoded.writeRepeatingByte(0, count: start.readableBytes)
+        encoded.writeImmutableBuffer(control)
         if let payload = message.payload {
-            try encoding { try encoder.writeUnversioned(payload, into: &frame) }
+            try encoding { try encoder.writeUnversioned(payload, into: &encoded) }
         }
         let layout = FragmentLayout(
             headerSpace: start.readableBytes, controlBytes: control.readableBytes,
-            dataBytes: frame.readableBytes - start.readableBytes,
+            dataBytes: encoded.readableBytes - start.readableBytes,
             fragmentSize: flags.contains(.fragments) && message.payload != nil ? limits.fragmentSize : nil)
-        let frames: [ByteBuffer]
+        let frames: DistributionFrames
         if layout.count == 1 {
-            frames = [try single(frame, references: references, headerSpace: start.readableBytes)]
+            frames = DistributionFrames(single: try single(encoded, references: references, headerSpace: start.readableBytes))
         } else {
-            frames = try fragment(&frame, layout: layout, references: references)
+            // The fragment count goes in the start header at bytes 10..<18.
+            start.setInteger(UInt64(layout.count), at: start.readerIndex + 10)
+            frames = DistributionFrames(fragmenting: encoded, layout: layout, startHeader: start, sequenceID: sequenceID)
+            // dist.c treats sequence id 0 as "not fragmented", so it is never used.
+            nextSequenceID = sequenceID == .max ? 1 : sequenceID + 1
         }
         atomCache.commit(references)
         return frames
@@ -131,14 +146,5 @@ public struct DistributionMessageWriter: Sendable {
         frame.moveReaderIndex(forwardBy: headerSpace - header.readableBytes)
         try checkSize(frame)
         return frame
-    }
-
-    private mutating func fragment(
-        _ frame: inout ByteBuffer, layout: FragmentLayout, references: AtomCacheReferences
-    ) throws -> [ByteBuffer] {
-        let sequenceID = nextSequenceID
-        // dist.c treats sequence id 0 as "not fragmented", so it is never used.
-        nextSequenceID = nextSequenceID == .max ? 1 : nextSequenceID + 1
-        return try layout.split(&frame, sequenceID: sequenceID, references: references)
     }
 }
