@@ -35,7 +35,8 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
 
     private var lastReceived: Instant
     private var lastSent: Instant
-    private var previousFiring: Instant
+    // nil until the first firing: the handshake is the first period's traffic both ways.
+    private var previousFiring: Instant?
 
     /// Creates the machine for a connection that finished its handshake at `start`; the handshake
     /// counts as traffic both ways, as OTP's socket counters include it.
@@ -55,7 +56,7 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
         self.peerIsHidden = peerIsHidden
         self.lastReceived = start
         self.lastSent = start
-        self.previousFiring = start
+        self.previousFiring = nil
     }
 
     /// How often the connection's timer should fire: `net_ticktime / net_tickintensity`
@@ -79,10 +80,11 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
     /// - Parameter outputPending: whether frames are waiting to be written (OTP's `send_pend`);
     ///   a non-hidden peer gets no tick then, since those frames will reach it.
     public mutating func timerFired(at now: Instant, outputPending: Bool = false) -> Action {
-        defer { previousFiring = max(previousFiring, now) }
+        defer { previousFiring = max(previousFiring ?? now, now) }
         if lastReceived.duration(to: now) >= netTickTime {
             return .peerUnresponsive
         }
+        guard let previousFiring else { return .none }
         // dist_util:need_to_tick/4: nothing written and an empty send queue, or a hidden peer
         // that sent nothing in the period.
         let wroteNothing = lastSent <= previousFiring && !outputPending
