@@ -45,7 +45,9 @@ public struct AtomCacheReferences: Sendable, Hashable {
     /// Appends the count, the flag nibbles and the references.
     func write(into buffer: inout ByteBuffer) throws {
         guard entries.count <= Self.maxEntries else {
-            throw DistributionError(.invalidHeader, "\(entries.count) atom cache references, at most \(Self.maxEntries) fit a header")
+            throw DistributionError(
+                .invalidHeader, "\(entries.count) atom cache references, at most \(Self.maxEntries) fit a header"
+            )
         }
         buffer.writeInteger(UInt8(entries.count))
         guard !entries.isEmpty else { return }

@@ -23,7 +23,9 @@ struct AtomCacheTable: Sendable {
                 return atom
             case .cached(let slot):
                 guard let atom = slots[slot] else {
-                    throw DistributionError(.atomCacheMiss, "atom cache reference \(index) names slot \(slot), which the peer never filled")
+                    throw DistributionError(
+                        .atomCacheMiss, "atom cache reference \(index) names slot \(slot), which the peer never filled"
+                    )
                 }
                 return atom
             }

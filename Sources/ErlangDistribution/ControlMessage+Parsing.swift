@@ -10,10 +10,14 @@ extension ControlMessage {
     ///   anything else that is wrong, saying which element.
     public init(term: Term) throws {
         guard case .tuple(let elements) = term, let first = elements.first else {
-            throw DistributionError(.malformedControlMessage, "a control message must be a non-empty tuple, found \(term.wireKind)")
+            throw DistributionError(
+                .malformedControlMessage, "a control message must be a non-empty tuple, found \(term.wireKind)"
+            )
         }
         guard case .integer(let code) = first else {
-            throw DistributionError(.malformedControlMessage, "a control tuple starts with an integer operation code, found \(first.wireKind)")
+            throw DistributionError(
+                .malformedControlMessage, "a control tuple starts with an integer operation code, found \(first.wireKind)"
+            )
         }
         guard let opCode = OpCode(rawValue: code) else {
             throw DistributionError(.unknownControlMessage, "operation code \(code) is not a control message of OTP 25 to 28")

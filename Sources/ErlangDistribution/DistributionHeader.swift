@@ -177,7 +177,10 @@ private struct HeaderReader {
             throw error(.truncatedFrame, "atom cache reference \(index) claims \(length) bytes, \(buffer.readableBytes) left")
         }
         guard let name = String(validating: bytes, as: UTF8.self), name.unicodeScalars.count <= Atom.maxCharacters else {
-            throw DistributionError(.invalidAtom, at: textOffset, "atom cache reference \(index) is not valid UTF-8 of at most \(Atom.maxCharacters) characters")
+            throw DistributionError(
+                .invalidAtom, at: textOffset,
+                "atom cache reference \(index) is not valid UTF-8 of at most \(Atom.maxCharacters) characters"
+            )
         }
         return Atom(name)
     }

@@ -17,7 +17,9 @@ extension DistributionMessageReader {
         _ sequenceID: UInt64, fragments: UInt64, atoms: [Atom], data: ByteBuffer, offset: Int
     ) throws -> DistributionMessage? {
         guard pending[sequenceID] == nil else {
-            throw DistributionError(.duplicateFragmentSequence, at: 2, "sequence \(sequenceID) starts again before its last fragment")
+            throw DistributionError(
+                .duplicateFragmentSequence, at: 2, "sequence \(sequenceID) starts again before its last fragment"
+            )
         }
         guard fragments > 0 else {
             throw DistributionError(.fragmentOutOfOrder, at: 10, "sequence \(sequenceID) starts with fragment id 0")
@@ -27,7 +29,11 @@ extension DistributionMessageReader {
             return try decodeMessage(&body, atoms: atoms, offset: offset)
         }
         guard pending.count < limits.maxConcurrentFragmentedMessages else {
-            throw DistributionError(.tooManyFragmentedMessages, at: 2, "sequence \(sequenceID) would be the \(pending.count + 1)th message reassembled at once, the limit is \(limits.maxConcurrentFragmentedMessages)")
+            throw DistributionError(
+                .tooManyFragmentedMessages, at: 2,
+                "sequence \(sequenceID) would make \(pending.count + 1) messages reassembled at once, "
+                    + "the limit is \(limits.maxConcurrentFragmentedMessages)"
+            )
         }
         try reserve(total: data.readableBytes, sequenceID: sequenceID)
         var copy = ByteBuffer()
@@ -39,11 +45,15 @@ extension DistributionMessageReader {
     mutating func continueSequence(_ sequenceID: UInt64, fragment: UInt64, data: ByteBuffer) throws -> DistributionMessage? {
         // Taken out of the dictionary so appending does not copy the data gathered so far.
         guard var message = pending.removeValue(forKey: sequenceID) else {
-            throw DistributionError(.fragmentWithoutStart, at: 2, "fragment \(fragment) of sequence \(sequenceID), which has not started")
+            throw DistributionError(
+                .fragmentWithoutStart, at: 2, "fragment \(fragment) of sequence \(sequenceID), which has not started"
+            )
         }
         bufferedBytes -= message.data.readableBytes
         guard fragment == message.nextFragmentID else {
-            throw DistributionError(.fragmentOutOfOrder, at: 10, "sequence \(sequenceID) expects fragment \(message.nextFragmentID), got \(fragment)")
+            throw DistributionError(
+                .fragmentOutOfOrder, at: 10, "sequence \(sequenceID) expects fragment \(message.nextFragmentID), got \(fragment)"
+            )
         }
         try reserve(total: message.data.readableBytes + data.readableBytes, sequenceID: sequenceID)
         message.data.writeImmutableBuffer(data)
@@ -60,11 +70,17 @@ extension DistributionMessageReader {
     /// no longer counted when this is called).
     private mutating func reserve(total: Int, sequenceID: UInt64) throws {
         guard total <= limits.maxFragmentedMessageBytes else {
-            throw DistributionError(.fragmentMemoryExceeded, "sequence \(sequenceID) would hold \(total) bytes, the limit is \(limits.maxFragmentedMessageBytes)")
+            throw DistributionError(
+                .fragmentMemoryExceeded,
+                "sequence \(sequenceID) would hold \(total) bytes, the limit is \(limits.maxFragmentedMessageBytes)"
+            )
         }
         let buffered = bufferedBytes + total
         guard buffered <= limits.maxBufferedFragmentBytes else {
-            throw DistributionError(.fragmentMemoryExceeded, "fragments would hold \(buffered) bytes on this connection, the limit is \(limits.maxBufferedFragmentBytes)")
+            throw DistributionError(
+                .fragmentMemoryExceeded,
+                "fragments would hold \(buffered) bytes on this connection, the limit is \(limits.maxBufferedFragmentBytes)"
+            )
         }
         bufferedBytes = buffered
     }

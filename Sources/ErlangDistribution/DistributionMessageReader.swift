@@ -76,16 +76,24 @@ public struct DistributionMessageReader: Sendable {
         let control = try ControlMessage(term: controlTerm)
         guard body.readableBytes > 0 else {
             if control.carriesPayload {
-                throw DistributionError(.missingPayload, at: body.readerIndex - start, "\(control.opCode.otpName) carries a payload, the frame ends after the control message")
+                throw DistributionError(
+                    .missingPayload, at: body.readerIndex - start,
+                    "\(control.opCode.otpName) carries a payload, the frame ends after the control message"
+                )
             }
             return DistributionMessage(control: control)
         }
         guard control.carriesPayload else {
-            throw DistributionError(.unexpectedPayload, at: body.readerIndex - start, "\(control.opCode.otpName) carries no payload, \(body.readableBytes) bytes follow it")
+            throw DistributionError(
+                .unexpectedPayload, at: body.readerIndex - start,
+                "\(control.opCode.otpName) carries no payload, \(body.readableBytes) bytes follow it"
+            )
         }
         let payload = try decodeTerm(&body, atoms: atoms, start: start, what: "payload")
         guard body.readableBytes == 0 else {
-            throw DistributionError(.trailingBytes, at: body.readerIndex - start, "\(body.readableBytes) bytes follow the payload")
+            throw DistributionError(
+                .trailingBytes, at: body.readerIndex - start, "\(body.readableBytes) bytes follow the payload"
+            )
         }
         return DistributionMessage(control: control, payload: payload)
     }

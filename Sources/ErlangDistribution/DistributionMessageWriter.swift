@@ -82,7 +82,9 @@ public struct DistributionMessageWriter: Sendable {
 
     private func checkSize(_ frame: ByteBuffer) throws {
         guard frame.readableBytes <= Self.maxFrameBytes else {
-            throw DistributionError(.frameTooLarge, "a frame of \(frame.readableBytes) bytes does not fit a 4-byte length; agree on FRAGMENTS")
+            throw DistributionError(
+                .frameTooLarge, "a frame of \(frame.readableBytes) bytes does not fit a 4-byte length; agree on FRAGMENTS"
+            )
         }
     }
 
