@@ -44,6 +44,13 @@ let package = Package(
             dependencies: ["ErlangTerm", "ErlangTestSupport"],
             exclude: ["Vectors"]
         ),
+        .testTarget(
+            name: "ErlangDistributionTests",
+            dependencies: [
+                "ErlangDistribution", "ErlangTerm", "ErlangTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

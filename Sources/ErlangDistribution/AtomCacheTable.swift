@@ -1,0 +1,62 @@
+import ErlangTerm
+
+/// One direction of a connection's atom cache: the 2048 slots the sender fills with new entries
+/// and later refers to (distribution.md §4.3; `external.c`, `cache->in_arr` and `out_arr`).
+struct AtomCacheTable: Sendable {
+    private var slots = [Atom?](repeating: nil, count: AtomCacheReferences.slotCount)
+
+    subscript(slot: Int) -> Atom? {
+        get { slots[slot] }
+        set { slots[slot] = newValue }
+    }
+
+    /// Applies a received header: new entries fill their slots, cached ones must be filled already.
+    /// Returns the atoms in header order, for resolving `ATOM_CACHE_REF`.
+    ///
+    /// - Throws: ``DistributionError/Code/atomCacheMiss`` for a reference to an empty slot, as
+    ///   `erts_prepare_dist_ext` rejects it ("corrupted distribution header").
+    mutating func resolve(_ references: AtomCacheReferences) throws -> [Atom] {
+        try references.entries.enumerated().map { index, entry in
+            switch entry {
+            case .new(let slot, let atom):
+                slots[slot] = atom
+                return atom
+            case .cached(let slot):
+                guard let atom = slots[slot] else {
+                    throw DistributionError(
+                        .atomCacheMiss, "atom cache reference \(index) names slot \(slot), which the peer never filled"
+                    )
+                }
+                return atom
+            }
+        }
+    }
+
+    /// The slot the sender uses for `atom`: a fixed hash of its text modulo 2039, the range OTP's
+    /// sender uses (`external.c`, `atom2cix`: the atom's index modulo `ERTS_USE_ATOM_CACHE_SIZE`).
+    static func slot(for atom: Atom) -> Int {
+        // FNV-1a over the UTF-8 text: stable across runs, unlike Hasher.
+        var hash: UInt32 = 2_166_136_261
+        for byte in atom.name.utf8 {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        return Int(hash % 2039)
+    }
+
+    /// The header entries for atoms a message uses, in order: cached when this table already holds
+    /// the atom in its slot, new otherwise, as `erts_encode_ext_dist_header_finalize` decides.
+    /// The table does not change until ``commit(_:)``.
+    func plannedEntries(for atoms: [Atom]) -> AtomCacheReferences {
+        AtomCacheReferences(entries: atoms.map { atom in
+            let slot = Self.slot(for: atom)
+            return slots[slot] == atom ? .cached(slot: slot) : .new(slot: slot, atom: atom)
+        })
+    }
+
+    /// Records the new entries of a header that is being sent.
+    mutating func commit(_ references: AtomCacheReferences) {
+        for case .new(let slot, let atom) in references.entries {
+            slots[slot] = atom
+        }
+    }
+}

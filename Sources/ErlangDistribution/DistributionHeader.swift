@@ -1,0 +1,187 @@
+import ErlangTerm
+import NIOCore
+
+/// How a connected-state frame starts (distribution.md §4.2 to §4.4; `external.c`,
+/// `erts_prepare_dist_ext` and `erts_encode_ext_dist_header_finalize`).
+///
+/// Read and written symmetrically by ``read(from:flags:)`` and ``write(into:)``. The terms that
+/// follow are not part of it: in pass-through mode each carries its own version byte 131; after a
+/// distribution header none does, and they may refer to the header's atoms with `ATOM_CACHE_REF`.
+public enum DistributionHeader: Sendable, Hashable {
+    /// `112` (`'p'`): used when neither `DIST_HDR_ATOM_CACHE` nor `FRAGMENTS` is agreed.
+    case passThrough
+    /// `131, 68`: a whole message with its atom cache references.
+    case normal(AtomCacheReferences)
+    /// `131, 69, SequenceId, FragmentId`: the first fragment of a message, with the atom cache
+    /// references of the whole message; `fragmentID` is the number of fragments.
+    case fragmentStart(sequenceID: UInt64, fragmentID: UInt64, atomCache: AtomCacheReferences)
+    /// `131, 70, SequenceId, FragmentId`: a later fragment; the last one has `fragmentID` 1.
+    case fragmentContinuation(sequenceID: UInt64, fragmentID: UInt64)
+
+    /// The version byte that starts every distribution header.
+    static let versionMagic: UInt8 = 131
+    /// `PASS_THROUGH`.
+    static let passThroughTag: UInt8 = 112
+    /// `DIST_HEADER`.
+    static let normalTag: UInt8 = 68
+    /// `DIST_FRAG_HEADER`.
+    static let fragmentStartTag: UInt8 = 69
+    /// `DIST_FRAG_CONT`.
+    static let fragmentContinuationTag: UInt8 = 70
+    /// The bytes of a continuation header (`dist.h`, `ERTS_DIST_FRAGMENT_HEADER_SIZE`).
+    static let fragmentHeaderSize = 18
+
+    /// Whether these flags make every frame start with a distribution header rather than `'p'`
+    /// (distribution.md §4.2: either `DIST_HDR_ATOM_CACHE` or `FRAGMENTS`).
+    public static func usesHeader(_ flags: DistributionFlags) -> Bool {
+        !flags.isDisjoint(with: [.distHeaderAtomCache, .fragments])
+    }
+
+    /// Reads the header at the start of `buffer` and moves its reader index past it; in
+    /// pass-through mode only the `'p'` byte is consumed.
+    ///
+    /// - Throws: ``DistributionError`` with ``DistributionError/Code/invalidHeader`` when the frame
+    ///   does not start as `flags` require, ``DistributionError/Code/truncatedFrame`` when it ends
+    ///   inside the header, ``DistributionError/Code/invalidAtom`` for a bad atom text.
+    public static func read(from buffer: inout ByteBuffer, flags: DistributionFlags) throws -> DistributionHeader {
+        var reader = HeaderReader(buffer: buffer)
+        let header = try reader.readHeader(headerMode: usesHeader(flags), fragments: flags.contains(.fragments))
+        buffer = reader.buffer
+        return header
+    }
+
+    /// Appends the header's bytes to `buffer`.
+    ///
+    /// - Throws: ``DistributionError`` with ``DistributionError/Code/invalidHeader`` when there are
+    ///   more than 255 atom cache references, a slot outside 0..<2048, or an atom too long for the
+    ///   chosen length width.
+    public func write(into buffer: inout ByteBuffer) throws {
+        switch self {
+        case .passThrough:
+            buffer.writeInteger(Self.passThroughTag)
+        case .normal(let references):
+            buffer.writeBytes([Self.versionMagic, Self.normalTag])
+            try references.write(into: &buffer)
+        case .fragmentStart(let sequenceID, let fragmentID, let references):
+            buffer.writeBytes([Self.versionMagic, Self.fragmentStartTag])
+            buffer.writeInteger(sequenceID)
+            buffer.writeInteger(fragmentID)
+            try references.write(into: &buffer)
+        case .fragmentContinuation(let sequenceID, let fragmentID):
+            Self.writeContinuation(sequenceID: sequenceID, fragmentID: fragmentID, into: &buffer)
+        }
+    }
+
+    /// Appends a continuation header, which cannot fail.
+    static func writeContinuation(sequenceID: UInt64, fragmentID: UInt64, into buffer: inout ByteBuffer) {
+        buffer.writeBytes([versionMagic, fragmentContinuationTag])
+        buffer.writeInteger(sequenceID)
+        buffer.writeInteger(fragmentID)
+    }
+}
+
+/// Reads a header, keeping the frame's start to report offsets from it.
+private struct HeaderReader {
+    var buffer: ByteBuffer
+    let start: Int
+
+    init(buffer: ByteBuffer) {
+        self.buffer = buffer
+        self.start = buffer.readerIndex
+    }
+
+    var offset: Int { buffer.readerIndex - start }
+
+    func error(_ code: DistributionError.Code, _ detail: String) -> DistributionError {
+        DistributionError(code, at: offset, detail)
+    }
+
+    mutating func byte(_ what: String) throws -> UInt8 {
+        guard let value = buffer.readInteger(as: UInt8.self) else {
+            throw error(.truncatedFrame, "the frame ends before the \(what)")
+        }
+        return value
+    }
+
+    mutating func u64(_ what: String) throws -> UInt64 {
+        guard let value = buffer.readInteger(as: UInt64.self) else {
+            throw error(.truncatedFrame, "the frame ends inside the \(what)")
+        }
+        return value
+    }
+
+    mutating func readHeader(headerMode: Bool, fragments: Bool) throws -> DistributionHeader {
+        let first = try byte("first byte")
+        guard headerMode else {
+            guard first == DistributionHeader.passThroughTag else {
+                throw DistributionError(.invalidHeader, at: 0, "a pass-through frame starts with 112 ('p'), found \(first)")
+            }
+            return .passThrough
+        }
+        // external.c, erts_prepare_dist_ext: "Got message from incompatible erlang" without 131.
+        guard first == DistributionHeader.versionMagic else {
+            throw DistributionError(.invalidHeader, at: 0, "a distribution header starts with 131, found \(first)")
+        }
+        let tag = try byte("header tag")
+        switch tag {
+        case DistributionHeader.normalTag:
+            return .normal(try readAtomCacheReferences())
+        case DistributionHeader.fragmentStartTag where fragments:
+            let sequenceID = try u64("sequence id")
+            let fragmentID = try u64("fragment id")
+            return .fragmentStart(sequenceID: sequenceID, fragmentID: fragmentID, atomCache: try readAtomCacheReferences())
+        case DistributionHeader.fragmentContinuationTag where fragments:
+            return .fragmentContinuation(sequenceID: try u64("sequence id"), fragmentID: try u64("fragment id"))
+        case DistributionHeader.fragmentStartTag, DistributionHeader.fragmentContinuationTag:
+            throw DistributionError(.invalidHeader, at: 1, "fragment header \(tag) but FRAGMENTS was not agreed")
+        default:
+            throw DistributionError(.invalidHeader, at: 1, "header tag \(tag) is none of 68, 69, 70")
+        }
+    }
+
+    // erl_ext_dist.md, "Normal Distribution Header": count, flag nibbles, then the references.
+    mutating func readAtomCacheReferences() throws -> AtomCacheReferences {
+        let count = Int(try byte("number of atom cache references"))
+        guard count > 0 else { return .empty }
+        guard let flagBytes = buffer.readBytes(length: count / 2 + 1) else {
+            throw error(.truncatedFrame, "the frame ends inside the flags of \(count) atom cache references")
+        }
+        let nibble = { (index: Int) -> UInt8 in (flagBytes[index / 2] >> (index % 2 == 0 ? 0 : 4)) & 0x0F }
+        let longAtoms = nibble(count) & 1 != 0
+        var entries: [AtomCacheReferences.Entry] = []
+        entries.reserveCapacity(count)
+        for index in 0..<count {
+            let flags = nibble(index)
+            let slot = Int(flags & 7) << 8 | Int(try byte("internal index of atom cache reference \(index)"))
+            if flags & 8 == 0 {
+                entries.append(.cached(slot: slot))
+            } else {
+                entries.append(.new(slot: slot, atom: try readAtomText(index: index, longAtoms: longAtoms)))
+            }
+        }
+        return AtomCacheReferences(entries: entries, longAtoms: longAtoms)
+    }
+
+    mutating func readAtomText(index: Int, longAtoms: Bool) throws -> Atom {
+        let length: Int
+        if longAtoms {
+            guard let long = buffer.readInteger(as: UInt16.self) else {
+                throw error(.truncatedFrame, "the frame ends inside the length of atom cache reference \(index)")
+            }
+            length = Int(long)
+        } else {
+            length = Int(try byte("length of atom cache reference \(index)"))
+        }
+        let textOffset = offset
+        guard let bytes = buffer.readBytes(length: length) else {
+            throw error(.truncatedFrame, "atom cache reference \(index) claims \(length) bytes, \(buffer.readableBytes) left")
+        }
+        guard let name = String(validating: bytes, as: UTF8.self), name.unicodeScalars.count <= Atom.maxCharacters else {
+            throw DistributionError(
+                .invalidAtom, at: textOffset,
+                "atom cache reference \(index) is not valid UTF-8 of at most \(Atom.maxCharacters) characters"
+            )
+        }
+        return Atom(name)
+    }
+}

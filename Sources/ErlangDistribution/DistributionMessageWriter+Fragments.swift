@@ -1,0 +1,105 @@
+import NIOCore
+
+/// The frames of one written message, made one at a time.
+///
+/// A message that fits one frame is that frame. A fragmented message is held encoded once; each
+/// ``next()`` copies the next fragment's data behind its header, and the encoded message is
+/// released with the last fragment, so a caller that sends each frame before asking for the next
+/// holds the message once plus one fragment (64 KiB by default). Frames after the first may be
+/// sent later than other traffic, as ``DistributionMessageWriter`` explains.
+public struct DistributionFrames: Sequence, IteratorProtocol, Sendable {
+    private var encoded: ByteBuffer
+    private var single: ByteBuffer?
+    private let layout: FragmentLayout
+    private let startHeader: ByteBuffer
+    private let sequenceID: UInt64
+    private var index = 0
+
+    /// The number of frames: 1, or the number of fragments.
+    public let count: Int
+
+    /// One frame.
+    init(single frame: ByteBuffer) {
+        self.encoded = ByteBuffer()
+        self.single = frame
+        self.layout = FragmentLayout(headerSpace: 0, controlBytes: 0, dataBytes: 0, fragmentSize: nil)
+        self.startHeader = ByteBuffer()
+        self.sequenceID = 0
+        self.count = 1
+        self.index = 1  // Nothing to fragment after the single frame.
+    }
+
+    /// The fragments of `encoded`, whose first `layout.headerSpace` bytes are room for a header.
+    init(fragmenting encoded: ByteBuffer, layout: FragmentLayout, startHeader: ByteBuffer, sequenceID: UInt64) {
+        self.encoded = encoded
+        self.layout = layout
+        self.startHeader = startHeader
+        self.sequenceID = sequenceID
+        self.count = layout.count
+    }
+
+    /// The next frame, or nil after the last.
+    public mutating func next() -> ByteBuffer? {
+        if let frame = single {
+            single = nil
+            return frame
+        }
+        guard index < count else { return nil }
+        defer {
+            index += 1
+            if index == count { encoded = ByteBuffer() }  // Release the message with its last fragment.
+        }
+        let range = layout.dataRange(index)
+        var frame = ByteBuffer()
+        if index == 0 {
+            frame.reserveCapacity(startHeader.readableBytes + range.count)
+            frame.writeImmutableBuffer(startHeader)
+        } else {
+            frame.reserveCapacity(DistributionHeader.fragmentHeaderSize + range.count)
+            DistributionHeader.writeContinuation(sequenceID: sequenceID, fragmentID: UInt64(count - index), into: &frame)
+        }
+        encoded.withUnsafeReadableBytes { bytes in
+            _ = frame.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        }
+        return frame
+    }
+}
+
+/// Where the fragments' data lie in the buffer that holds the whole message: room for a header,
+/// then the control term and the payload.
+struct FragmentLayout: Sendable {
+    /// The bytes before the data.
+    let headerSpace: Int
+    /// The data bytes: control term and payload.
+    let dataBytes: Int
+    /// The data bytes of each fragment after the first.
+    let fragmentSize: Int
+    /// The data bytes of the first fragment.
+    let firstLength: Int
+    /// The number of frames.
+    let count: Int
+
+    /// Plans the split; `fragmentSize` nil means one frame. The control term is whole in the first
+    /// fragment, because the receiver decodes it from there (`dist.c`, `erts_net_message`,
+    /// `erts_decode_dist_ext_size` on the first fragment).
+    init(headerSpace: Int, controlBytes: Int, dataBytes: Int, fragmentSize: Int?) {
+        self.headerSpace = headerSpace
+        self.dataBytes = dataBytes
+        self.fragmentSize = fragmentSize ?? dataBytes
+        guard let size = fragmentSize, dataBytes > size else {
+            self.firstLength = dataBytes
+            self.count = 1
+            return
+        }
+        self.firstLength = max(size, controlBytes)
+        let rest = dataBytes - firstLength
+        self.count = 1 + (rest + size - 1) / size
+    }
+
+    /// The offsets of fragment `index`'s data (counting from 0) in the buffer.
+    func dataRange(_ index: Int) -> Range<Int> {
+        guard index > 0 else { return headerSpace..<(headerSpace + firstLength) }
+        let start = headerSpace + firstLength + (index - 1) * fragmentSize
+        return start..<min(start + fragmentSize, headerSpace + dataBytes)
+    }
+}
