@@ -7,16 +7,9 @@ struct BitBuilder {
 
     /// Starts from the bits of a binary or bitstring term.
     init(_ term: Term) {
-        switch term {
-        case .binary(let data):
-            bytes = data
-            bitCount = data.count * 8
-        case .bitstring(let data, let bits):
-            bytes = data
-            bitCount = (data.count - 1) * 8 + Int(bits)
-        default:
-            break
-        }
+        let view = BitView(term)
+        bytes = view.bytes
+        bitCount = view.bitCount
     }
 
     /// The bits as `.binary` when they fill whole bytes, else `.bitstring`.
