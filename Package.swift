@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "ErlangTerm", targets: ["ErlangTerm"]),
+        .library(name: "ErlangEPMD", targets: ["ErlangEPMD"]),
         .executable(name: "swerl", targets: ["swerl"]),
     ],
     dependencies: [
@@ -21,6 +22,12 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
+        .target(
+            name: "ErlangEPMD",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "swerl",
             dependencies: [
@@ -30,6 +37,15 @@ let package = Package(
         ),
         .target(name: "ErlangTestSupport", path: "Tests/ErlangTestSupport"),
         .testTarget(name: "ErlangTermTests", dependencies: ["ErlangTerm", "ErlangTestSupport"]),
+        .testTarget(
+            name: "ErlangEPMDTests",
+            dependencies: [
+                "ErlangEPMD",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
