@@ -23,3 +23,18 @@ extension String {
     }
 }
 
+
+import NIOConcurrencyHelpers
+
+/// Collects values from any thread.
+final class Recorder<Value: Sendable>: Sendable {
+    private let box = NIOLockedValueBox<[Value]>([])
+
+    func append(_ value: Value) {
+        box.withLockedValue { $0.append(value) }
+    }
+
+    var values: [Value] {
+        box.withLockedValue { $0 }
+    }
+}
