@@ -56,6 +56,10 @@ public struct EPMDRegistry: Sendable {
         /// Write the reply and keep the connection: it now holds the node's registration, and
         /// its end (or any byte on it) must be reported with ``EPMDRegistry/connectionClosed(_:)``.
         case replyAndKeepOpen(EPMDResponse)
+        /// Write the reply and leave the connection open without a registration, as epmd does
+        /// after a failed ALIVE2 (OBS: the connection stays until the peer closes it or sends
+        /// anything).
+        case replyAndHold(EPMDResponse)
         /// Close the connection without a word, as epmd does with requests it refuses.
         case close(Refusal)
         /// STOP of a registered name: close that node's registration connection (the node is
@@ -161,7 +165,7 @@ extension EPMDRegistry {
             active[record.nameBytes] == nil,
             nameByConnection[peer.connection] == nil
         else {
-            return .replyAndClose(.alive2(.init(format: format, result: 1, creation: 99)))
+            return .replyAndHold(.alive2(.init(format: format, result: 1, creation: 99)))
         }
         let counter = Self.bump(remembered.removeValue(forKey: record.nameBytes)?.counter ?? now)
         let creation = format == .extended ? counter : counter % 3 + 1

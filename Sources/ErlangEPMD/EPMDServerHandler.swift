@@ -11,6 +11,7 @@ public final class EPMDServerHandler: ChannelInboundHandler, RemovableChannelHan
     private enum State {
         case idle
         case open(EPMDConnectionID)
+        case held(EPMDConnectionID)
         case registered(EPMDConnectionID)
         case closed
     }
@@ -42,6 +43,10 @@ public final class EPMDServerHandler: ChannelInboundHandler, RemovableChannelHan
             replyAndClose(response, context: context)
         case .replyAndKeepOpen(let response):
             keepRegistration(id, response: response, context: context)
+        case .replyAndHold(let response):
+            // Unlike epmd, the packet timeout still runs: a held connection holds no registration.
+            state = .held(id)
+            context.writeAndFlush(wrapOutboundOut(response), promise: nil)
         case .close(let refusal):
             core.onEvent(.refused(refusal, request: request.kind, connection: id, peer: describePeer(context)))
             context.close(promise: nil)
@@ -70,6 +75,8 @@ public final class EPMDServerHandler: ChannelInboundHandler, RemovableChannelHan
         case .open(let id):
             let epmdError = error as? EPMDError ?? EPMDError(.connectionClosed, "\(error)")
             core.onEvent(.badInput(epmdError, connection: id, peer: describePeer(context)))
+        case .held:
+            break  // the peer's goodbye after a failed registration
         case .idle, .closed:
             break
         }
@@ -104,7 +111,13 @@ extension EPMDServerHandler {
     }
 
     private func timedOut(channel: any Channel) {
-        guard case .open(let id) = state else { return }
+        guard case .open(let id) = state else {
+            if case .held = state {
+                finish()
+                channel.close(promise: nil)
+            }
+            return
+        }
         core.onEvent(.idleTimeout(connection: id, peer: Self.describe(channel.remoteAddress)))
         finish()
         channel.close(promise: nil)
@@ -114,7 +127,7 @@ extension EPMDServerHandler {
         timeout?.cancel()
         timeout = nil
         switch state {
-        case .open(let id), .registered(let id):
+        case .open(let id), .held(let id), .registered(let id):
             if let node = core.close(id) {
                 core.onEvent(.unregistered(name: node.record.name, connection: id, reason: .connectionClosed))
             }

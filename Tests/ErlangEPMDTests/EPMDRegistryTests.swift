@@ -22,7 +22,7 @@ import Testing
         .replyAndKeepOpen(.alive2(.init(format: legacy ? .legacy : .extended, result: 0, creation: creation)))
     }
 
-    static let refusedRegistration = EPMDRegistry.Action.replyAndClose(.alive2(.init(format: .extended, result: 1, creation: 99)))
+    static let refusedRegistration = EPMDRegistry.Action.replyAndHold(.alive2(.init(format: .extended, result: 1, creation: 99)))
 
     // MARK: Creation numbering
 
@@ -75,7 +75,7 @@ import Testing
         #expect(registry.receive(Self.alive2("a", port: 1), from: Self.local(2), now: Self.now) == Self.refusedRegistration)
         #expect(
             registry.receive(Self.alive2("a", highest: 5), from: Self.local(3), now: Self.now)
-                == .replyAndClose(.alive2(.init(format: .legacy, result: 1, creation: 99))))
+                == .replyAndHold(.alive2(.init(format: .legacy, result: 1, creation: 99))))
         #expect(registry.connectionClosed(EPMDConnectionID(2)) == nil)
         #expect(registry.connectionClosed(EPMDConnectionID(1))?.record.name == "a")
         #expect(registry.receive(Self.alive2("a"), from: Self.local(4), now: Self.now) == Self.registered(Self.now + 2))

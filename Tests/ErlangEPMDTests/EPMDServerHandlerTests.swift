@@ -84,6 +84,23 @@ import Testing
         #expect(events.values.last == .unregistered(name: "b", connection: EPMDConnectionID(1), reason: .dataOnRegistrationConnection))
     }
 
+    @Test func aFailedRegistrationIsHeldOpenUntilThePeerSpeaksOrTimesOut() async throws {
+        let first = try await accept()
+        try await send(Self.alive2B, on: first)
+        let duplicate = try await accept()
+        try await send(Self.alive2B, on: duplicate)
+        #expect(try await reply(on: duplicate) == "760100000063")
+        #expect(duplicate.isActive)  // OBS: epmd keeps it too
+        try await send("00", on: duplicate)
+        #expect(!duplicate.isActive)
+        let another = try await accept()
+        try await send(Self.alive2B, on: another)
+        await loop.advanceTime(by: .seconds(61))
+        #expect(!another.isActive)
+        #expect(first.isActive)
+        #expect(try await core.registeredNodes().get().map(\.record.name) == ["b"])
+    }
+
     @Test func registrationFromAnotherHostIsClosedWithoutReply() async throws {
         let channel = try await accept(from: "192.0.2.1")
         try await send(Self.alive2B, on: channel)
