@@ -29,9 +29,11 @@ public enum EPMDServerEvent: Hashable, Sendable {
     }
 }
 
-/// The shared part of a daemon: the registry and the table of open connections, confined to
-/// one event loop that carries the listening channels and every accepted connection (epmd is
-/// single-threaded too). Each accepted channel gets the handlers from ``addHandlers(to:)``.
+/// The shared part of a daemon: the registry, the table of open connections and the
+/// packet-timeout sweep, confined to one event loop that carries the listening channels and
+/// every accepted connection (epmd is single-threaded too; a two-loop variant sharing the
+/// registry behind a lock served no more lookups on a two-core machine). Each accepted channel
+/// gets the handler from ``addHandlers(to:)``.
 public final class EPMDServerCore: Sendable {
     /// How the daemon behaves.
     public struct Configuration: Hashable, Sendable {
@@ -77,10 +79,8 @@ public final class EPMDServerCore: Sendable {
         self.state = NIOLoopBoundBox.makeBoxSendingValue(State(configuration: configuration), eventLoop: eventLoop)
     }
 
-    /// Adds the codec and ``EPMDServerHandler`` for one accepted connection. Call on `eventLoop`.
+    /// Adds the ``EPMDServerHandler`` for one accepted connection. Call on `eventLoop`.
     public func addHandlers(to pipeline: ChannelPipeline.SynchronousOperations) throws {
-        try pipeline.addHandler(ByteToMessageHandler(EPMDRequestDecoder()))
-        try pipeline.addHandler(MessageToByteHandler(EPMDResponseEncoder()))
         try pipeline.addHandler(EPMDServerHandler(core: self))
     }
 
@@ -96,13 +96,13 @@ public final class EPMDServerCore: Sendable {
 
     /// The number of open connections.
     public func connectionCount() -> EventLoopFuture<Int> {
-        eventLoop.submit { self.state.value.connections.count }
+        eventLoop.submit { self.state.value.count }
     }
 
     /// Closes every connection (registrations included); for shutting the daemon down.
     public func closeAllConnections() -> EventLoopFuture<Void> {
         eventLoop.flatSubmit {
-            let channels = self.state.value.connections.values.map { $0 }
+            let channels = self.state.value.slots.compactMap { $0?.channel }
             let closes = channels.map { channel -> EventLoopFuture<Void> in
                 channel.close().recover { _ in }
             }
@@ -114,30 +114,46 @@ public final class EPMDServerCore: Sendable {
 // MARK: - Used by the handler, on the loop
 
 extension EPMDServerCore {
+    /// One open connection. The table is indexed by connection number, so opening and closing
+    /// cost no hashing; a single sweep, not a timer per connection, enforces the packet timeout.
+    struct Slot {
+        let handler: EPMDServerHandler
+        let channel: any Channel
+        let openedAt: NIODeadline
+    }
+
     final class State {
         var registry: EPMDRegistry
-        var connections: [EPMDConnectionID: any Channel] = [:]
+        var slots: [Slot?]
+        var count = 0
         var ids: ConnectionNumbers
+        var sweep: RepeatedTask?
 
         init(configuration: Configuration) {
             registry = EPMDRegistry(configuration: configuration.registry)
+            slots = Array(repeating: nil, count: configuration.maximumConnections)
             ids = ConnectionNumbers(capacity: configuration.maximumConnections)
         }
     }
 
     /// Takes a connection number, or `nil` when the daemon is full.
-    func open(_ channel: any Channel) -> EPMDConnectionID? {
+    func open(_ channel: any Channel, handler: EPMDServerHandler) -> EPMDConnectionID? {
         let state = self.state.value
-        guard let id = state.ids.take() else { return nil }
-        state.connections[id] = channel
+        guard let index = state.ids.take() else { return nil }
+        let id = connectionID(index)
+        state.slots[index] = Slot(handler: handler, channel: channel, openedAt: eventLoop.now)
+        state.count += 1
+        if state.sweep == nil { startSweeping(state) }
         return id
     }
 
     /// Releases a connection; returns the node whose registration it held, if any.
     func close(_ id: EPMDConnectionID) -> EPMDRegistry.Node? {
         let state = self.state.value
-        state.connections[id] = nil
-        state.ids.release(id)
+        guard let index = localIndex(id), state.slots[index] != nil else { return nil }
+        state.slots[index] = nil
+        state.count -= 1
+        state.ids.release(index)
         return state.registry.connectionClosed(id)
     }
 
@@ -149,12 +165,42 @@ extension EPMDServerCore {
         state.value.registry.node(on: id)
     }
 
+    /// Closes another connection (a STOP_REQ's target).
     func closeConnection(_ id: EPMDConnectionID) {
-        state.value.connections[id]?.close(promise: nil)
+        guard let index = localIndex(id) else { return }
+        state.value.slots[index]?.channel.close(promise: nil)
+    }
+
+    // Connection numbers start at 1; slot i holds number i + 1.
+    private func connectionID(_ index: Int) -> EPMDConnectionID {
+        EPMDConnectionID(Int32(index + 1))
+    }
+
+    private func localIndex(_ id: EPMDConnectionID) -> Int? {
+        let index = Int(id.rawValue) - 1
+        return (0..<configuration.maximumConnections).contains(index) ? index : nil
     }
 
     func kill() {
         onEvent(.killed)
+    }
+
+    // The sweep runs while connections are open and stops by itself when none are.
+    private func startSweeping(_ state: State) {
+        let timeout = configuration.packetTimeout.nanoseconds
+        let interval = TimeAmount.nanoseconds(max(10_000_000, min(1_000_000_000, timeout / 4)))
+        state.sweep = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] task in
+            let state = self.state.value
+            guard state.count > 0 else {
+                task.cancel()
+                state.sweep = nil
+                return
+            }
+            let now = eventLoop.now
+            for case let slot? in state.slots where slot.openedAt + configuration.packetTimeout <= now {
+                slot.handler.packetTimeoutExpired(channel: slot.channel)
+            }
+        }
     }
 }
 
@@ -167,17 +213,16 @@ struct ConnectionNumbers {
         inUse = Array(repeating: false, count: capacity)
     }
 
-    mutating func take() -> EPMDConnectionID? {
+    mutating func take() -> Int? {
         var index = lowestCandidate
         while index < inUse.count, inUse[index] { index += 1 }
         guard index < inUse.count else { return nil }
         inUse[index] = true
         lowestCandidate = index + 1
-        return EPMDConnectionID(Int32(index + 1))
+        return index
     }
 
-    mutating func release(_ id: EPMDConnectionID) {
-        let index = Int(id.rawValue) - 1
+    mutating func release(_ index: Int) {
         guard inUse.indices.contains(index) else { return }
         inUse[index] = false
         lowestCandidate = min(lowestCandidate, index)

@@ -186,7 +186,6 @@ extension EPMDClient {
         let maximumTextLength = configuration.maximumTextLength
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try EPMDClientHandler.addHandlers(

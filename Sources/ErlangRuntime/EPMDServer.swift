@@ -56,7 +56,9 @@ public final class EPMDServer: Service, Sendable {
     private let killSwitch: NIOLockedValueBox<EPMDServer?>
     private let logger: Logger
 
-    private init(port: Int, listeners: [any Channel], core: EPMDServerCore, killSwitch: NIOLockedValueBox<EPMDServer?>, logger: Logger) {
+    private init(
+        port: Int, listeners: [any Channel], core: EPMDServerCore, killSwitch: NIOLockedValueBox<EPMDServer?>, logger: Logger
+    ) {
         self.port = port
         self.listeners = listeners
         self.boundAddresses = listeners.compactMap(\.localAddress)
@@ -199,7 +201,7 @@ extension EPMDServer {
         var bootstrap = ServerBootstrap(group: core.eventLoop)
             .serverChannelOption(.backlog, value: 511)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .serverChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try core.addHandlers(to: channel.pipeline.syncOperations)

@@ -212,6 +212,8 @@ import Testing
         let epmdNames = try await Interop.epmdNames(port: port)
         #expect(epmdNames.output.hasPrefix("epmd: up and running on port \(port) with data:\nname \(name) at port "))
         #expect(try await Interop.swerlNames(port: port).output == epmdNames.output)
+        let viaEnvironment = try await ChildProcess.run(try Interop.swerl(), ["names"], environment: ["ERL_EPMD_PORT": "\(port)"])
+        #expect(viaEnvironment.output == epmdNames.output)
         await node.kill()
         try await eventually("\(name) unregistered") { try await Self.registeredNames(client).isEmpty }
 
