@@ -68,6 +68,10 @@ import Testing
     static func ask(_ transcript: Transcript, _ step: String, _ bytes: [UInt8], wait: Duration = .seconds(5)) async throws {
         let connection = try await RawConnection.open(port: transcript.port)
         try await connection.send(bytes)
+        if wait < .seconds(5) {
+            // Only replies are expected here: wait for one before giving the close `wait`.
+            _ = await connection.read(atLeast: 1)
+        }
         let (reply, closed) = await connection.readToEOF(timeout: wait)
         transcript.note(step, reply, closed: closed)
         await connection.close()
@@ -119,10 +123,19 @@ import Testing
         try await ask(t, "NAMES", frame([110]))
         await empty.close()
         await wide.close()
+        // Let the daemon see those closes before anything else, so that the remembered names
+        // are in the same order on both daemons.
+        try await eventually("the empty and wide names unregistered on \(port)") {
+            let names = try await RawConnection.exchange(port: port, bytes: frame([110]))
+            return names.dropFirst(4).filter { $0 == 10 }.count == 3
+        }
 
         // Bytes on a registration connection end it; so does closing it.
         try await n5.send(Array("junk".utf8))
         t.note("junk on n5's registration", await n5.readToEOF().bytes, closed: n5.isClosed)
+        try await eventually("n5 unregistered on \(port)") {
+            try await RawConnection.exchange(port: port, bytes: frame([122] + Array("n5".utf8))) == [119, 1]
+        }
         await b.close()
         try await eventually("b unregistered on \(port)") {
             try await RawConnection.exchange(port: port, bytes: frame([122, 98])) == [119, 1]
