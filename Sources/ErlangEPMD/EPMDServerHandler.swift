@@ -51,6 +51,7 @@ public final class EPMDServerHandler: ChannelInboundHandler, RemovableChannelHan
         case .awaitingRequest(let id, let pending):
             var buffer = unwrapInboundIn(data)
             if var pending {
+                state = .awaitingRequest(id, pending: nil)  // so that appending does not copy
                 pending.writeBuffer(&buffer)
                 buffer = pending
             }
