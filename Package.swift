@@ -6,7 +6,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "ErlangTerm", targets: ["ErlangTerm"]),
+        .library(name: "ErlangEPMD", targets: ["ErlangEPMD"]),
         .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
+        .library(name: "ErlangRuntime", targets: ["ErlangRuntime"]),
         .executable(name: "swerl", targets: ["swerl"]),
     ],
     dependencies: [
@@ -14,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -24,6 +28,12 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ErlangEPMD",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "ErlangDistribution",
             dependencies: [
                 "ErlangTerm",
@@ -31,18 +41,61 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "ErlangRuntime",
+            dependencies: [
+                "ErlangEPMD",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "swerl",
             dependencies: [
                 "ErlangTerm",
+                "ErlangEPMD",
+                "ErlangRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .executableTarget(
+            name: "swerl-epmd-bench",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/swerl-epmd-bench"
         ),
         .target(name: "ErlangTestSupport", path: "Tests/ErlangTestSupport"),
         .testTarget(
             name: "ErlangTermTests",
             dependencies: ["ErlangTerm", "ErlangTestSupport"],
             exclude: ["Vectors"]
+        ),
+        .testTarget(
+            name: "ErlangEPMDTests",
+            dependencies: [
+                "ErlangEPMD",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ErlangEPMDInteropTests",
+            dependencies: [
+                "ErlangEPMD",
+                "ErlangRuntime",
+                "ErlangTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "ErlangDistributionTests",
