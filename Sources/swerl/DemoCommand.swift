@@ -6,14 +6,22 @@ import Foundation
 ///
 /// It grows with the project: the cluster walkthrough (a Swift node sharing a `pg` group with two
 /// `iex` nodes) joins it once nodes can connect. Today it shows terms crossing between Swift and a
-/// real Erlang runtime byte for byte, and uses `erl` when it is installed.
-struct DemoCommand: ParsableCommand {
+/// real Erlang runtime byte for byte, and a real node registering with Swerl's embedded EPMD; it
+/// uses `erl` when it is installed and does the Swift half alone otherwise.
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Walk through what Swerl does, with a real Erlang runtime when one is installed."
     )
 
-    func run() throws {
+    func run() async throws {
+        let erl = Self.executable(named: "erl")
+        try showTerms(erl: erl)
+        print("")
+        try await Self.showEPMD(erl: erl)
+    }
+
+    private func showTerms(erl: String?) throws {
         let term = Self.sampleTerm
         let bytes = try ETFEncoder().encode(term)
         print("A term built in Swift:")
@@ -21,7 +29,7 @@ struct DemoCommand: ParsableCommand {
         print("  Elixir: \(TermPrinter.elixir.print(term))")
         print("Its external term format (\(bytes.count) bytes, as term_to_binary(T, [{minor_version, 2}]) writes it):")
         print("  " + bytes.map { String(format: "%02x", $0) }.joined())
-        guard let erl = Self.executable(named: "erl") else {
+        guard let erl else {
             print("erl is not installed: install Erlang/OTP to see a real runtime read these bytes.")
             return
         }
@@ -44,7 +52,7 @@ struct DemoCommand: ParsableCommand {
             """
         let lines = try run(erl, ["-noshell", "-eval", script]).split(separator: "\n").map(String.init)
         guard lines.count == 3, let back = Self.bytes(fromHex: lines[2]) else {
-            throw ValidationError("erl answered something unexpected: \(lines)")
+            throw DemoError("erl answered something unexpected: \(lines)")
         }
         print("A real Erlang/OTP \(lines[0]) read those bytes as:")
         print("  \(lines[1])")
