@@ -44,6 +44,15 @@ let package = Package(
             dependencies: ["ErlangTerm", "ErlangTestSupport"],
             exclude: ["Vectors"]
         ),
+        .testTarget(
+            name: "ErlangDistributionTests",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
