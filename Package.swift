@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "ErlangTerm", targets: ["ErlangTerm"]),
         .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
+        .library(name: "ErlangRuntime", targets: ["ErlangRuntime"]),
         .executable(name: "swerl", targets: ["swerl"]),
     ],
     dependencies: [
@@ -14,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -29,6 +31,17 @@ let package = Package(
                 "ErlangTerm",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "ErlangRuntime",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
