@@ -109,6 +109,11 @@ public struct DistributionMessageWriter: Sendable {
         self.limits = limits
     }
 
+    /// Encodes `message` and hands out its frames one at a time.
+    public mutating func frames(for message: DistributionMessage) throws -> DistributionFrames {
+        DistributionFrames(frames: try write(message))
+    }
+
     /// Encodes `message` as one pass-through frame.
     public mutating func write(_ message: DistributionMessage) throws -> [ByteBuffer] {
         guard flags.isDisjoint(with: [.fragments, .distHeaderAtomCache]) else {
@@ -129,6 +134,26 @@ public struct DistributionMessageWriter: Sendable {
             throw DistributionError(.invalidTerm, "\(error)", termError: error)
         }
         return [frame]
+    }
+}
+
+/// The frames of one written message (placeholder of the dist-wire type).
+public struct DistributionFrames: Sequence, IteratorProtocol, Sendable {
+    private var frames: [ByteBuffer]
+    private var index = 0
+    /// The number of frames.
+    public let count: Int
+
+    init(frames: [ByteBuffer]) {
+        self.frames = frames
+        self.count = frames.count
+    }
+
+    /// The next frame, or nil after the last.
+    public mutating func next() -> ByteBuffer? {
+        guard index < frames.count else { return nil }
+        defer { index += 1 }
+        return frames[index]
     }
 }
 

@@ -46,7 +46,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     private var ticker: DistributionTicker<LoopInstant>?
     private let configuration: DistributionConnectionConfiguration
     private let peerIsHidden: Bool
-    private var queue = OutboundFrameQueue<EventLoopPromise<Void>?>()
+    private var queue = OutboundFrameQueue<EventLoopPromise<Void>?, DistributionFrames>()
     private var tickTask: RepeatedTask?
     private var closeError: DistributionError?
     private var closed = false
@@ -135,7 +135,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     /// Writes frames while the channel takes them: one frame of each waiting message in turn.
     private func pump(context: ChannelHandlerContext) {
         var wrote = false
-        while !closed, context.channel.isWritable, let next = queue.next(encode: { try writer.write($0) }) {
+        while !closed, context.channel.isWritable, let next = queue.next(encode: { try writer.frames(for: $0) }) {
             switch next {
             case .frame(let frame, let completes):
                 // An empty frame would read as a tick; writers never make one.

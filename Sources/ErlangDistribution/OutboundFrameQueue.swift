@@ -5,11 +5,13 @@ import NIOCore
 ///
 /// A message is encoded when its first frame is due, so first frames leave in the order the
 /// messages were queued (the atom cache of the header refers to what earlier first frames set up).
-struct OutboundFrameQueue<Completion> {
+/// Frames are taken from the encoder's sequence one ahead of the one handed out (to know which is
+/// the last), so a fragmented message is held once plus two fragments.
+struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Element == ByteBuffer {
     private struct Entry {
         var message: DistributionMessage?
-        var frames: [ByteBuffer] = []
-        var next = 0
+        var frames: Frames?
+        var ahead: ByteBuffer?
         let completion: Completion
     }
 
@@ -32,22 +34,22 @@ struct OutboundFrameQueue<Completion> {
     }
 
     /// Takes the next frame, encoding the message it belongs to if this is its first.
-    mutating func next(encode: (DistributionMessage) throws -> [ByteBuffer]) -> Next? {
+    mutating func next(encode: (DistributionMessage) throws -> Frames) -> Next? {
         guard !entries.isEmpty else { return nil }
         var entry = entries.removeFirst()
         if let message = entry.message {
             entry.message = nil
             do {
-                entry.frames = try encode(message)
+                var frames = try encode(message)
+                entry.ahead = frames.next()
+                entry.frames = frames
             } catch {
                 return .failed(error, entry.completion)
             }
-            guard !entry.frames.isEmpty else { return .frame(ByteBuffer(), completes: entry.completion) }
         }
-        let frame = entry.frames[entry.next]
-        entry.frames[entry.next] = ByteBuffer()  // release the bytes as soon as they are handed out
-        entry.next += 1
-        guard entry.next < entry.frames.count else { return .frame(frame, completes: entry.completion) }
+        guard let frame = entry.ahead else { return .frame(ByteBuffer(), completes: entry.completion) }
+        entry.ahead = entry.frames?.next()
+        guard entry.ahead != nil else { return .frame(frame, completes: entry.completion) }
         entries.append(entry)
         return .frame(frame, completes: nil)
     }

@@ -12,16 +12,16 @@ import Testing
     /// A fake encoder: message "big" makes three frames, others one; records the encoding order.
     struct Encoder {
         var encoded: [String] = []
-        mutating func encode(_ message: DistributionMessage) throws -> [ByteBuffer] {
-            guard case .regSend(_, let name) = message.control else { return [] }
+        mutating func encode(_ message: DistributionMessage) throws -> IndexingIterator<[ByteBuffer]> {
+            guard case .regSend(_, let name) = message.control else { return [ByteBuffer]().makeIterator() }
             encoded.append(name.name)
             if name.name == "bad" { throw DistributionError(.invalidTerm, "cannot") }
             let count = name.name == "big" ? 3 : 1
-            return (1...count).map { ByteBuffer(string: "\(name.name)\($0)") }
+            return (1...count).map { ByteBuffer(string: "\(name.name)\($0)") }.makeIterator()
         }
     }
 
-    static func drain(_ queue: inout OutboundFrameQueue<String>, _ encoder: inout Encoder) -> [String] {
+    static func drain(_ queue: inout OutboundFrameQueue<String, IndexingIterator<[ByteBuffer]>>, _ encoder: inout Encoder) -> [String] {
         var log: [String] = []
         while let next = queue.next(encode: { try encoder.encode($0) }) {
             switch next {
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func fragmentsInterleaveWithLaterMessages() {
-        var queue = OutboundFrameQueue<String>()
+        var queue = OutboundFrameQueue<String, IndexingIterator<[ByteBuffer]>>()
         var encoder = Encoder()
         queue.append(Self.message("big"), completion: "B")
         queue.append(Self.message("small"), completion: "S")
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func messagesAreEncodedOnlyWhenTheirFirstFrameIsDue() {
-        var queue = OutboundFrameQueue<String>()
+        var queue = OutboundFrameQueue<String, IndexingIterator<[ByteBuffer]>>()
         var encoder = Encoder()
         queue.append(Self.message("big"), completion: "B")
         _ = queue.next(encode: { try encoder.encode($0) })
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func anUnencodableMessageFailsAloneAndRemovingAllReturnsTheRest() {
-        var queue = OutboundFrameQueue<String>()
+        var queue = OutboundFrameQueue<String, IndexingIterator<[ByteBuffer]>>()
         var encoder = Encoder()
         queue.append(Self.message("bad"), completion: "X")
         queue.append(Self.message("big"), completion: "B")
