@@ -178,7 +178,7 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
     public let peerIsHidden: Bool
     private var lastReceived: Instant
     private var lastSent: Instant
-    private var previousFiring: Instant
+    private var previousFiring: Instant?
 
     /// Creates the machine.
     public init(netTickTime: Duration = .seconds(60), intensity: Int = 4, peerIsHidden: Bool = false, start: Instant) {
@@ -187,7 +187,7 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
         self.peerIsHidden = peerIsHidden
         self.lastReceived = start
         self.lastSent = start
-        self.previousFiring = start
+        self.previousFiring = nil
     }
 
     /// How often the timer fires.
@@ -201,8 +201,10 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
 
     /// The timer fired.
     public mutating func timerFired(at now: Instant, outputPending: Bool = false) -> Action {
-        defer { previousFiring = max(previousFiring, now) }
+        defer { previousFiring = max(previousFiring ?? now, now) }
         if lastReceived.duration(to: now) >= netTickTime { return .peerUnresponsive }
+        // The handshake is the first period's traffic.
+        guard let previousFiring else { return .none }
         let wroteNothing = lastSent <= previousFiring && !outputPending
         let hiddenAndSilent = peerIsHidden && lastReceived <= previousFiring
         return wroteNothing || hiddenAndSilent ? .sendTick : .none

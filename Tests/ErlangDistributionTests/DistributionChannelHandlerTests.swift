@@ -95,6 +95,9 @@ import Testing
 
     @Test func anIdleConnectionTicksEveryQuarterOfTheTickTime() async throws {
         let channel = try await Self.makeChannel()
+        // The handshake was the first period's traffic: no tick at the first firing.
+        await channel.testingEventLoop.advanceTime(by: .seconds(1))
+        #expect(try await Self.written(channel).readableBytes == 0)
         await channel.testingEventLoop.advanceTime(by: .milliseconds(999))
         #expect(try await Self.written(channel).readableBytes == 0)
         try await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 0]))
@@ -107,6 +110,9 @@ import Testing
         try await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 0]))
         await channel.testingEventLoop.advanceTime(by: .milliseconds(990))
         #expect(try await Self.written(channel).readableBytes == 0)
+        // An idle period again: a tick.
+        await channel.testingEventLoop.advanceTime(by: .seconds(1))
+        #expect(try await Self.written(channel) == ByteBuffer(bytes: [0, 0, 0, 0]))
     }
 
     @Test func aSilentPeerIsDroppedAfterTheTickTime() async throws {
