@@ -4,8 +4,7 @@ extension HandshakeStateMachine {
     /// The acceptor's flags: `NAME_ME` instead of `PUBLISHED` for a peer that asks for a name
     /// (`publish_flag/3`), so such connections are always hidden.
     var acceptorFlags: DistributionFlags {
-        if case .dynamic? = session.peer { return advertisedFlags(nameMe: true) }
-        return advertisedFlags(nameMe: false)
+        advertisedFlags(nameMe: session.peerAskedForName)
     }
 
     /// The node's answer to ``Action/checkSimultaneous(_:)`` (`dist_util:mark_pending/1`).
@@ -71,6 +70,7 @@ extension HandshakeStateMachine {
                 return fail(DistributionError(.badNodeName, "'\(message.name)' is not a host to name a node on"))
             }
             session.peer = .dynamic(host: message.name)
+            session.peerAskedForName = true
         } else {
             guard let name = try? NodeName(message.name) else {
                 // OTP closes without a status.

@@ -96,6 +96,10 @@ extension HandshakeStateMachine {
             let expected = session.peer?.description ?? "?"
             return fail(DistributionError(.unexpectedNodeName, "the challenge comes from '\(challenge.name)', not from \(expected)"))
         }
+        if case .dynamic = configuration.name, !challenge.flags.contains(.nameMe) {
+            // dist_util:do_setnode/1 requires NAME_ME in the agreed flags of a named connection.
+            return fail(HandshakeMessage.violation("\(peer) named us but its challenge lacks NAME_ME"))
+        }
         session.peerFlags = challenge.flags
         session.peerCreation = challenge.creation
         let missing = missingFlags()

@@ -88,6 +88,7 @@ public struct HandshakeStateMachine: Sendable {
         var localName: NodeName?
         var localCreation: UInt32
         var peerNameVersion: HandshakeVersion = .v6
+        var peerAskedForName = false
         var replacesUpConnection = false
     }
 

@@ -215,10 +215,15 @@ import Testing
         #expect(result.localName == assigned)
         #expect(result.localCreation == 0x7777)
         #expect(result.isHidden)
+        // OTP's do_setnode/1 insists on NAME_ME in the agreed flags of a named connection.
+        #expect(result.agreedFlags.contains(.nameMe))
         let acceptor = try #require(simulation.acceptorResult)
         #expect(acceptor.peer == assigned)
         #expect(acceptor.peerCreation == 0x7777)
         #expect(acceptor.isHidden)
+        #expect(acceptor.agreedFlags.contains(.nameMe))
+        // The challenge carries NAME_ME instead of PUBLISHED (publish_flag/3).
+        #expect(simulation.written[1].hex.contains("4e0000000f07df3fbc"))
         // send_name: NAME_ME, creation 0, the host only.
         #expect(simulation.written[0].getSlice(at: 0, length: 21) == ByteBuffer(hex: "0013 4e 0000000f07df3fbc 00000000 0004 686f7374"))
     }
@@ -231,6 +236,17 @@ import Testing
         HandshakeFraming.write(.status(.named(name: "x@elsewhere", creation: 5)), into: &status)
         guard case .failed(let error, nil) = machine.received(status) else { Issue.record("accepted"); return }
         #expect(error.code == .unexpectedNodeName)
+    }
+
+    @Test func aChallengeWithoutNameMeAfterNamedIsRefused() throws {
+        let initiator = HandshakeConfiguration(name: .dynamic(host: "host"), creation: 0, cookie: "secret")
+        var machine = HandshakeStateMachine(connectingTo: Self.b, configuration: initiator, challenge: 1)
+        _ = machine.start()
+        var bytes = ByteBuffer()
+        HandshakeFraming.write(.status(.named(name: "x@host", creation: 5)), into: &bytes)
+        HandshakeFraming.write(.challenge(Challenge(version: .v6, flags: DistributionFlags.swerlDefault.union(.published), challenge: 2, creation: 3, name: Self.b.description)), into: &bytes)
+        guard case .failed(let error, nil) = machine.received(bytes) else { Issue.record("accepted"); return }
+        #expect(error.code == .handshakeProtocolViolation)
     }
 
     @Test func aPlainStatusIsRefusedWhenAskingForAName() {
