@@ -189,3 +189,56 @@ extension DistributionInteropTests {
         }
     }
 }
+
+extension DistributionInteropTests {
+    /// `erl -name undefined@127.0.0.1` asks us for a name (NAME_ME): we give it one, as
+    /// net_kernel would, and the connection is hidden on both sides.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func swiftNamesAnErlNodeThatAsksForAName() async throws {
+        try await InteropFixture.run { fixture in
+            let swift = try fixture.endpoint()
+            _ = try await fixture.listen(swift)
+            let erl = try await fixture.startErl(alive: "undefined")
+            #expect(try await erl.eval("net_kernel:connect_node('\(swift.localName!)')") == "true")
+            let named = try await erl.eval("node()")
+            let connection = try #require(swift.connections.first)
+            #expect("'\(connection.peer)'" == named)
+            #expect(connection.peer.host == "127.0.0.1")
+            #expect(connection.isHidden)
+            #expect(try await Self.member(swift.localName!.description, of: "nodes(hidden)", on: erl))
+            let collector = MessageCollector(connection)
+            let pid = madeUpPID(connection, id: 9)
+            try await connection.send(DistributionMessage(control: .regSend(from: pid, to: "swerl_test"), payload: .tuple([.atom("hello"), .pid(pid)])))
+            #expect(try await erl.eval("receive {hello, P} -> P ! {reply, node()}, ok after 20000 -> timeout end") == "ok")
+            _ = try await collector.waitFor { $0 == .tuple([.atom("reply"), .atom(connection.peer.atom)]) }
+        }
+    }
+
+    /// A node whose old connection to us looks up (its process is suspended) comes back under the
+    /// same name: we answer `alive`, it answers `true`, we close the old connection and accept.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func aNodeComingBackReplacesItsOldConnection() async throws {
+        try await InteropFixture.run { fixture in
+            let swift = try fixture.endpoint()
+            let secondEPMD = try await fixture.anotherEPMD()
+            _ = try await fixture.listen(swift, alsoAt: [secondEPMD])
+            let alive = DistributionTestNames.unique("erl")
+            let first = try await fixture.startErl(alive: alive)
+            #expect(try await first.eval("net_kernel:connect_node('\(swift.localName!)')") == "true")
+            let peer = try NodeName(first.name)
+            let old = try await poll("the first connection") { swift.connection(to: peer) }
+            first.suspend()
+            defer { first.resume() }
+
+            // The same name again, registered in another EPMD since the first still holds it.
+            let second = try await fixture.startErl(alive: alive, epmd: secondEPMD)
+            #expect(try await second.eval("net_kernel:connect_node('\(swift.localName!)')") == "true")
+            #expect(await old.closed() == nil)
+            let replacement = try await poll("the new connection") { swift.connection(to: peer).flatMap { $0 === old ? nil : $0 } }
+            #expect(fixture.recordedEvents().contains {
+                if case .accepted(let pending, .alive) = $0 { pending.peer == .name(peer) } else { false }
+            })
+            try await Self.exchange(replacement, MessageCollector(replacement), with: second)
+        }
+    }
+}

@@ -30,7 +30,8 @@ public final class ErlangNodeProcess: @unchecked Sendable {
     /// Starts `erl -name NAME@127.0.0.1` and waits until its command loop answers.
     ///
     /// - Parameters:
-    ///   - alive: the part before `@` (make it unique, see ``DistributionTestNames``).
+    ///   - alive: the part before `@` (make it unique, see ``DistributionTestNames``); `undefined`
+    ///     starts a node without a name that asks the first node it connects to for one.
     ///   - cookie: the cookie.
     ///   - distributionPort: a fixed distribution listen port (`inet_dist_listen_min/max`).
     ///   - epmdPort: the EPMD the node registers with and looks other nodes up in (`ERL_EPMD_PORT`).
@@ -76,7 +77,8 @@ public final class ErlangNodeProcess: @unchecked Sendable {
         self.output = LineCollector(stdout.fileHandleForReading)
         do {
             let answer = try await eval("node()", timeout: .seconds(60))
-            guard answer == "'\(name)'" else { throw InteropError("\(name) started as \(answer)") }
+            let expected = alive == "undefined" ? "nonode@nohost" : "'\(name)'"
+            guard answer == expected else { throw InteropError("\(name) started as \(answer)") }
         } catch {
             stop()
             throw InteropError("erl \(name) did not start: \(error)\n\(log)")

@@ -21,6 +21,7 @@ final class InteropFixture: Sendable {
     private let endpoints = NIOLockedValueBox<[DistributionEndpoint]>([])
     private let listeners = NIOLockedValueBox<[DistributionListener]>([])
     let events = NIOLockedValueBox<[DistributionEndpoint.Event]>([])
+    private let moreEPMDs = NIOLockedValueBox<[DistributionTestEPMD]>([])
 
     private init(epmd: DistributionTestEPMD) {
         self.epmd = epmd
@@ -45,17 +46,20 @@ final class InteropFixture: Sendable {
         for listener in listeners.withLockedValue({ $0 }) { await listener.close() }
         for endpoint in endpoints.withLockedValue({ $0 }) { await endpoint.shutdown() }
         for node in nodes.withLockedValue({ $0 }) { node.stop() }
+        for epmd in moreEPMDs.withLockedValue({ $0 }) { epmd.stop() }
         epmd.stop()
     }
 
-    /// Starts an `erl` node registered with this fixture's EPMD, with a fixed distribution port.
+    /// Starts an `erl` node registered with this fixture's EPMD (or `epmd`), with a fixed
+    /// distribution port; `alive` overrides the unique name made from `prefix`.
     func startErl(
-        _ prefix: String = "erl", cookie: String? = nil, hidden: Bool = false, netTickTime: Int? = nil, arguments: [String] = []
+        _ prefix: String = "erl", alive: String? = nil, cookie: String? = nil, hidden: Bool = false, netTickTime: Int? = nil,
+        epmd: DistributionTestEPMD? = nil, arguments: [String] = []
     ) async throws -> ErlangNodeProcess {
         let node = try await ErlangNodeProcess(
-            alive: DistributionTestNames.unique(prefix), cookie: cookie ?? self.cookie,
-            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port, hidden: hidden,
-            netTickTime: netTickTime, arguments: arguments)
+            alive: alive ?? DistributionTestNames.unique(prefix), cookie: cookie ?? self.cookie,
+            distributionPort: alive == "undefined" ? nil : try DistributionTestPorts.free(),
+            epmdPort: (epmd ?? self.epmd).port, hidden: hidden, netTickTime: netTickTime, arguments: arguments)
         nodes.withLockedValue { $0.append(node) }
         return node
     }
@@ -78,13 +82,22 @@ final class InteropFixture: Sendable {
         return endpoint
     }
 
-    /// Listens on a free port and registers the endpoint's name with this fixture's EPMD, so `erl`
-    /// nodes can connect to it by name.
-    func listen(_ endpoint: DistributionEndpoint, hidden: Bool = false) async throws -> DistributionListener {
+    /// Listens on a free port and registers the endpoint's name with this fixture's EPMD (and the
+    /// `more` ones), so `erl` nodes can connect to it by name.
+    func listen(_ endpoint: DistributionEndpoint, hidden: Bool = false, alsoAt more: [DistributionTestEPMD] = []) async throws -> DistributionListener {
         let listener = try await endpoint.listen(host: "127.0.0.1", port: 0)
         listeners.withLockedValue { $0.append(listener) }
-        try epmd.register(name: endpoint.localName!.alive, port: listener.port, hidden: hidden)
+        for epmd in [epmd] + more {
+            try epmd.register(name: endpoint.localName!.alive, port: listener.port, hidden: hidden)
+        }
         return listener
+    }
+
+    /// Another private EPMD, stopped with the fixture.
+    func anotherEPMD() async throws -> DistributionTestEPMD {
+        let epmd = try await DistributionTestEPMD()
+        moreEPMDs.withLockedValue { $0.append(epmd) }
+        return epmd
     }
 
     /// Connects a Swift endpoint to an `erl` node at its fixed port.
