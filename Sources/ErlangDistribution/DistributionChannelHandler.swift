@@ -49,6 +49,11 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     private var queue = OutboundFrameQueue<EventLoopPromise<Void>?, DistributionFrames>()
     private var tickTask: RepeatedTask?
     private var closeError: DistributionError?
+    private var pumping = false
+    private var pumpRequested = false
+    private var continuationScheduled = false
+    /// The most frames written in one turn of the event loop (1 MiB of 64 KiB fragments).
+    static let framesPerTurn = 16
     private var closed = false
     private let onClose: (DistributionError?) -> Void
 
@@ -133,24 +138,48 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     }
 
     /// Writes frames while the channel takes them: one frame of each waiting message in turn.
+    ///
+    /// At most ``framesPerTurn`` frames per turn of the event loop: a flush can make the channel
+    /// writable again at once (and call back in here), and on a fast socket a large message would
+    /// otherwise go out whole before another sender's write, waiting on the loop, could queue.
     private func pump(context: ChannelHandlerContext) {
-        var wrote = false
-        while !closed, context.channel.isWritable, let next = queue.next(encode: { try writer.frames(for: $0) }) {
-            switch next {
-            case .frame(let frame, let completes):
-                // An empty frame would read as a tick; writers never make one.
-                if frame.readableBytes > 0 {
-                    writeFrame(frame, context: context, promise: completes ?? nil)
-                } else {
-                    (completes ?? nil)?.succeed()
+        guard !pumping else {
+            pumpRequested = true
+            return
+        }
+        pumping = true
+        defer { pumping = false }
+        var written = 0
+        repeat {
+            pumpRequested = false
+            var wrote = false
+            while !closed, written < Self.framesPerTurn, context.channel.isWritable,
+                let next = queue.next(encode: { try writer.frames(for: $0) })
+            {
+                switch next {
+                case .frame(let frame, let completes):
+                    // An empty frame would read as a tick; writers never make one.
+                    if frame.readableBytes > 0 {
+                        writeFrame(frame, context: context, promise: completes ?? nil)
+                    } else {
+                        (completes ?? nil)?.succeed()
+                    }
+                    ticker?.sent(at: LoopInstant(context.eventLoop.now))
+                    written += 1
+                    wrote = true
+                case .failed(let error, let promise):
+                    promise?.fail(Self.distributionError(error))
                 }
-                ticker?.sent(at: LoopInstant(context.eventLoop.now))
-                wrote = true
-            case .failed(let error, let promise):
-                promise?.fail(Self.distributionError(error))
+            }
+            if wrote { context.flush() }
+        } while pumpRequested && written < Self.framesPerTurn && !closed
+        if !closed, !queue.isEmpty, context.channel.isWritable, !continuationScheduled {
+            continuationScheduled = true
+            context.eventLoop.assumeIsolated().execute { [self] in
+                continuationScheduled = false
+                pump(context: context)
             }
         }
-        if wrote { context.flush() }
     }
 
     private func writeFrame(_ frame: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
