@@ -44,7 +44,9 @@ let package = Package(
         .target(
             name: "ErlangRuntime",
             dependencies: [
+                "ErlangTerm",
                 "ErlangEPMD",
+                "ErlangDistribution",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -102,6 +104,22 @@ let package = Package(
             dependencies: [
                 "ErlangDistribution", "ErlangTerm", "ErlangTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ErlangDistributionInteropTests",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                "ErlangTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ],

@@ -1,0 +1,279 @@
+import NIOCore
+
+/// How a connected distribution channel behaves.
+public struct DistributionConnectionConfiguration: Sendable, Hashable {
+    /// `net_ticktime`: a peer silent this long is dropped; ticks go out every quarter of it.
+    public var netTickTime: Duration
+    /// `net_tickintensity` (4 to 1000).
+    public var tickIntensity: Int
+    /// Bounds for frames, fragments and terms.
+    public var limits: DistributionLimits
+
+    /// Creates a configuration with OTP's defaults (60 s, intensity 4).
+    public init(netTickTime: Duration = .seconds(60), tickIntensity: Int = 4, limits: DistributionLimits = .default) {
+        self.netTickTime = netTickTime
+        self.tickIntensity = tickIntensity
+        self.limits = limits
+    }
+}
+
+/// The channel handler of a connected distribution connection: frames (from a
+/// ``DistributionFrameDecoder`` in front of it) in, ``DistributionMessage`` values up; messages
+/// down, frames with their 4-byte length out; ticks both ways.
+///
+/// It does I/O only; the decisions are ``DistributionMessageReader``'s, ``DistributionMessageWriter``'s
+/// and ``DistributionTicker``'s. Time is the event loop's (`EventLoop.now` and scheduled tasks), so a
+/// test loop's virtual clock drives it.
+///
+/// Writes: a write's promise completes when the message's last frame has gone to the socket. The
+/// handler writes only while the channel is writable and keeps the rest of a message's fragments
+/// until it is writable again, taking one frame from each waiting message in turn, so the fragments
+/// of a large message interleave with other messages as OTP interleaves those of different senders.
+/// A message is encoded when its first frame is due, so first frames leave in write order, as the
+/// atom cache requires. Whoever writes must wait for the promise before the next message of the same
+/// sender, which keeps each sender's order (an Erlang process's send likewise completes first).
+///
+/// On bad input, a tick timeout or an encoding failure it fires the ``DistributionError`` down the
+/// pipeline as an error, fails what is waiting, reports it to `onClose` and closes the channel.
+public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = DistributionMessage
+    public typealias OutboundIn = DistributionMessage
+    public typealias OutboundOut = ByteBuffer
+
+    private var reader: DistributionMessageReader
+    private var writer: DistributionMessageWriter
+    private var ticker: DistributionTicker<LoopInstant>?
+    private let configuration: DistributionConnectionConfiguration
+    private let peerIsHidden: Bool
+    private var queue = OutboundFrameQueue<EventLoopPromise<Void>?, DistributionFrames>()
+    private var tickTask: RepeatedTask?
+    private var closeError: DistributionError?
+    private var pumping = false
+    private var pumpRequested = false
+    private var continuationScheduled = false
+    /// The most frames written in one turn of the event loop (1 MiB of 64 KiB fragments).
+    static let framesPerTurn = 16
+    private var closed = false
+    private let onClose: (DistributionError?) -> Void
+
+    /// Creates the handler for a connection whose handshake agreed on `flags`.
+    ///
+    /// - Parameter onClose: called once on the event loop when the channel closes, with the error
+    ///   that closed it (nil for a clean close by either side).
+    public init(
+        agreedFlags flags: DistributionFlags,
+        peerIsHidden: Bool,
+        configuration: DistributionConnectionConfiguration = .init(),
+        onClose: @escaping (DistributionError?) -> Void = { _ in }
+    ) {
+        self.reader = DistributionMessageReader(flags: flags, limits: configuration.limits)
+        self.writer = DistributionMessageWriter(flags: flags, limits: configuration.limits)
+        self.configuration = configuration
+        self.peerIsHidden = peerIsHidden
+        self.onClose = onClose
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        let now = LoopInstant(context.eventLoop.now)
+        let ticker = DistributionTicker(
+            netTickTime: configuration.netTickTime, intensity: configuration.tickIntensity,
+            peerIsHidden: peerIsHidden, start: now)
+        self.ticker = ticker
+        let interval = TimeAmount(ticker.tickInterval)
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        tickTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            bound.value.handler.timerFired(context: bound.value.context)
+        }
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        tickTask?.cancel()
+        tickTask = nil
+    }
+
+    // MARK: - Inbound
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closed else { return }
+        let frame = unwrapInboundIn(data)
+        ticker?.received(at: LoopInstant(context.eventLoop.now))
+        guard frame.readableBytes > 0 else { return }  // a tick
+        do {
+            if let message = try reader.read(frame: frame) {
+                context.fireChannelRead(wrapInboundOut(message))
+            }
+        } catch {
+            fail(context: context, error: Self.distributionError(error))
+        }
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: Error) {
+        fail(context: context, error: Self.distributionError(error))
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        finish(error: closeError)
+        context.fireChannelInactive()
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { pump(context: context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: - Outbound
+
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard !closed else {
+            promise?.fail(closeError ?? DistributionError(.connectionClosed, "the connection is closed"))
+            return
+        }
+        queue.append(unwrapOutboundIn(data), completion: promise)
+        pump(context: context)
+    }
+
+    public func flush(context: ChannelHandlerContext) {
+        // pump flushes what it writes.
+    }
+
+    /// Writes frames while the channel takes them: one frame of each waiting message in turn.
+    ///
+    /// At most ``framesPerTurn`` frames per turn of the event loop: a flush can make the channel
+    /// writable again at once (and call back in here), and on a fast socket a large message would
+    /// otherwise go out whole before another sender's write, waiting on the loop, could queue.
+    private func pump(context: ChannelHandlerContext) {
+        guard !pumping else {
+            pumpRequested = true
+            return
+        }
+        pumping = true
+        defer { pumping = false }
+        var written = 0
+        repeat {
+            pumpRequested = false
+            var wrote = false
+            while !closed, written < Self.framesPerTurn, context.channel.isWritable,
+                let next = queue.next(encode: { try writer.frames(for: $0) })
+            {
+                switch next {
+                case .frame(let frame, let completes):
+                    // An empty frame would read as a tick; writers never make one.
+                    if frame.readableBytes > 0 {
+                        writeFrame(frame, context: context, promise: completes ?? nil)
+                    } else {
+                        (completes ?? nil)?.succeed()
+                    }
+                    ticker?.sent(at: LoopInstant(context.eventLoop.now))
+                    written += 1
+                    wrote = true
+                case .failed(let error, let promise):
+                    promise?.fail(Self.distributionError(error))
+                }
+            }
+            if wrote { context.flush() }
+        } while pumpRequested && written < Self.framesPerTurn && !closed
+        if !closed, !queue.isEmpty, context.channel.isWritable, !continuationScheduled {
+            continuationScheduled = true
+            context.eventLoop.assumeIsolated().execute { [self] in
+                continuationScheduled = false
+                pump(context: context)
+            }
+        }
+    }
+
+    private func writeFrame(_ frame: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        var length = context.channel.allocator.buffer(capacity: 4)
+        length.writeInteger(UInt32(frame.readableBytes))
+        context.write(wrapOutboundOut(length), promise: nil)
+        context.write(wrapOutboundOut(frame), promise: promise)
+    }
+
+    // MARK: - Ticks and closing
+
+    private func timerFired(context: ChannelHandlerContext) {
+        guard !closed, var ticker else { return }
+        let action = ticker.timerFired(at: LoopInstant(context.eventLoop.now), outputPending: !queue.isEmpty)
+        self.ticker = ticker
+        switch action {
+        case .none:
+            break
+        case .sendTick:
+            // inet_tcp_dist:tick/2 sends the empty frame even when the socket is busy.
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: [0, 0, 0, 0])), promise: nil)
+        case .peerUnresponsive:
+            fail(context: context, error: DistributionError(.peerUnresponsive, "nothing received for net_ticktime (\(ticker.netTickTime))"))
+        }
+    }
+
+    private func fail(context: ChannelHandlerContext, error: DistributionError) {
+        guard !closed, closeError == nil else { return }
+        closeError = error
+        context.fireErrorCaught(error)
+        context.close(promise: nil)
+    }
+
+    private func finish(error: DistributionError?) {
+        guard !closed else { return }
+        closed = true
+        tickTask?.cancel()
+        tickTask = nil
+        let failure = error ?? DistributionError(.connectionClosed, "the connection closed")
+        for promise in queue.removeAll() { promise?.fail(failure) }
+        onClose(error)
+    }
+
+    static func distributionError(_ error: any Error) -> DistributionError {
+        if let error = error as? DistributionError { return error }
+        if let error = error as? ChannelError, error == .ioOnClosedChannel || error == .alreadyClosed {
+            return DistributionError(.connectionClosed, "the connection closed")
+        }
+        return DistributionError(.connectionClosed, "the connection failed: \(error)")
+    }
+}
+
+@available(*, unavailable)
+extension DistributionChannelHandler: Sendable {}
+
+/// The event loop's clock as an `InstantProtocol`, for ``DistributionTicker``.
+struct LoopInstant: InstantProtocol {
+    var nanoseconds: Int64
+
+    init(_ deadline: NIODeadline) {
+        nanoseconds = Int64(truncatingIfNeeded: deadline.uptimeNanoseconds)
+    }
+
+    init(nanoseconds: Int64) {
+        self.nanoseconds = nanoseconds
+    }
+
+    func advanced(by duration: Duration) -> LoopInstant {
+        LoopInstant(nanoseconds: nanoseconds + TimeAmount(duration).nanoseconds)
+    }
+
+    func duration(to other: LoopInstant) -> Duration {
+        .nanoseconds(other.nanoseconds - nanoseconds)
+    }
+
+    static func < (lhs: LoopInstant, rhs: LoopInstant) -> Bool {
+        lhs.nanoseconds < rhs.nanoseconds
+    }
+}
+
+extension ChannelPipeline.SynchronousOperations {
+    /// Adds the connected-state handlers at the end of the pipeline: a ``DistributionFrameDecoder``
+    /// and a ``DistributionChannelHandler`` for the flags `result` agreed on.
+    @discardableResult
+    public func addDistributionConnectionHandlers(
+        for result: HandshakeResult,
+        configuration: DistributionConnectionConfiguration = .init(),
+        onClose: @escaping (DistributionError?) -> Void = { _ in }
+    ) throws -> DistributionChannelHandler {
+        let handler = DistributionChannelHandler(
+            agreedFlags: result.agreedFlags, peerIsHidden: !result.peerFlags.contains(.published),
+            configuration: configuration, onClose: onClose)
+        try addHandler(ByteToMessageHandler(DistributionFrameDecoder(maximumFrameBytes: configuration.limits.maxFrameBytes)))
+        try addHandler(handler)
+        return handler
+    }
+}

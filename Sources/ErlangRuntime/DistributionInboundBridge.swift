@@ -1,0 +1,87 @@
+import ErlangDistribution
+import NIOCore
+
+/// The last handler of a connected channel: hands the messages to an async sequence and reads from
+/// the socket only while its consumer keeps up (a high and low watermark of buffered messages).
+final class DistributionInboundBridge: ChannelDuplexHandler {
+    typealias InboundIn = DistributionMessage
+    typealias OutboundIn = Never
+
+    typealias Producer = NIOThrowingAsyncSequenceProducer<
+        DistributionMessage, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, Delegate
+    >
+
+    struct Delegate: NIOAsyncSequenceProducerDelegate {
+        let bridge: NIOLoopBound<DistributionInboundBridge>
+
+        func produceMore() {
+            bridge.eventLoop.execute { bridge.value.resume() }
+        }
+
+        func didTerminate() {
+            // The consumer is gone: keep reading (ticks must still arrive) and drop the messages.
+            bridge.eventLoop.execute { bridge.value.resume() }
+        }
+    }
+
+    private var source: Producer.Source?
+    private var context: ChannelHandlerContext?
+    private var producing = true
+    private var readPending = false
+
+    /// A bridge for a channel on `eventLoop`, and the sequence its consumer reads.
+    static func make(on eventLoop: any EventLoop) -> (DistributionInboundBridge, Producer) {
+        let bridge = DistributionInboundBridge()
+        let made = Producer.makeSequence(
+            backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16),
+            finishOnDeinit: false,
+            delegate: Delegate(bridge: NIOLoopBound(bridge, eventLoop: eventLoop)))
+        bridge.source = made.source
+        return (bridge, made.sequence)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        source?.finish()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let source else { return }
+        if case .stopProducing = source.yield(unwrapInboundIn(data)) { producing = false }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        source?.finish(error)
+        source = nil
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        source?.finish()
+        source = nil
+        context.fireChannelInactive()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if producing {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    private func resume() {
+        producing = true
+        if readPending, let context {
+            readPending = false
+            context.read()
+        }
+    }
+}
+
+@available(*, unavailable)
+extension DistributionInboundBridge: Sendable {}

@@ -1,0 +1,179 @@
+import ErlangDistribution
+import ErlangTerm
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOEmbedded
+import Testing
+
+/// The connected-state handler on an `NIOAsyncTestingChannel`; the peer is a reader and a writer.
+@Suite struct DistributionChannelHandlerTests {
+    /// Pass-through flags (neither DIST_HDR_ATOM_CACHE nor FRAGMENTS), understood by every reader.
+    static let flags = DistributionFlags.swerlDefault.subtracting([.fragments, .distHeaderAtomCache]).union(.published)
+    static let node = Atom("peer@host")
+    static let pid = PID(node: "swift@host", id: 7, serial: 0, creation: 1)
+
+    static func message(_ text: String) -> DistributionMessage {
+        DistributionMessage(control: .regSend(from: PID(node: node, id: 1, serial: 0, creation: 2), to: "server"), payload: .binary(Array(text.utf8)))
+    }
+
+    final class Closes: Sendable {
+        let errors = NIOLockedValueBox<[DistributionError?]>([])
+    }
+
+    static func makeChannel(closes: Closes = Closes(), tickTime: Duration = .seconds(4)) async throws -> NIOAsyncTestingChannel {
+        let channel = NIOAsyncTestingChannel()
+        try await channel.testingEventLoop.executeInContext {
+            let configuration = DistributionConnectionConfiguration(netTickTime: tickTime, limits: DistributionLimits(maxFrameBytes: 1 << 20))
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DistributionFrameDecoder(maximumFrameBytes: 1 << 20)))
+            try channel.pipeline.syncOperations.addHandler(DistributionChannelHandler(
+                agreedFlags: flags, peerIsHidden: false, configuration: configuration,
+                onClose: { error in closes.errors.withLockedValue { $0.append(error) } }))
+        }
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 4370)).get()
+        return channel
+    }
+
+    static func framed(_ messages: DistributionMessage...) throws -> ByteBuffer {
+        var writer = DistributionMessageWriter(flags: flags)
+        var bytes = ByteBuffer()
+        for message in messages {
+            for var frame in try writer.write(message) {
+                bytes.writeInteger(UInt32(frame.readableBytes))
+                bytes.writeBuffer(&frame)
+            }
+        }
+        return bytes
+    }
+
+    /// Writes without waiting, returning the write's future.
+    static func write(_ message: DistributionMessage, to channel: NIOAsyncTestingChannel) -> EventLoopFuture<Void> {
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        channel.pipeline.writeAndFlush(message, promise: promise)
+        return promise.futureResult
+    }
+
+    /// Everything written so far, as one buffer.
+    static func written(_ channel: NIOAsyncTestingChannel) async throws -> ByteBuffer {
+        var all = ByteBuffer()
+        while var part = try await channel.readOutbound(as: ByteBuffer.self) { all.writeBuffer(&part) }
+        return all
+    }
+
+    static func messages(in bytes: ByteBuffer) throws -> [DistributionMessage] {
+        var bytes = bytes
+        var reader = DistributionMessageReader(flags: flags)
+        var result: [DistributionMessage] = []
+        while let frame = try DistributionFrameDecoder.readFrame(from: &bytes, maximumFrameBytes: 1 << 20) {
+            if let message = try reader.read(frame: frame) { result.append(message) }
+        }
+        return result
+    }
+
+    @Test func framesBecomeMessagesWhateverTheirSplit() async throws {
+        let channel = try await Self.makeChannel()
+        var bytes = try Self.framed(Self.message("one"), Self.message("two"))
+        while let byte = bytes.readSlice(length: 1) { try await channel.writeInbound(byte) }
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("one"))
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("two"))
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
+    }
+
+    @Test func ticksAreNotMessages() async throws {
+        let channel = try await Self.makeChannel()
+        try await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 0, 0, 0, 0, 0]))
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
+        #expect(channel.isActive)
+    }
+
+    @Test func messagesGoOutWithTheirLength() async throws {
+        let channel = try await Self.makeChannel()
+        try await channel.writeOutbound(Self.message("out"))
+        let bytes = try await Self.written(channel)
+        #expect(bytes == (try Self.framed(Self.message("out"))))
+        #expect(try Self.messages(in: bytes) == [Self.message("out")])
+    }
+
+    @Test func anIdleConnectionTicksEveryQuarterOfTheTickTime() async throws {
+        let channel = try await Self.makeChannel()
+        // The handshake was the first period's traffic: no tick at the first firing.
+        await channel.testingEventLoop.advanceTime(by: .seconds(1))
+        #expect(try await Self.written(channel).readableBytes == 0)
+        await channel.testingEventLoop.advanceTime(by: .milliseconds(999))
+        #expect(try await Self.written(channel).readableBytes == 0)
+        try await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 0]))
+        await channel.testingEventLoop.advanceTime(by: .milliseconds(1))
+        #expect(try await Self.written(channel) == ByteBuffer(bytes: [0, 0, 0, 0]))
+        // Having written a message in the period, no tick is due.
+        await channel.testingEventLoop.advanceTime(by: .milliseconds(10))
+        try await channel.writeOutbound(Self.message("busy"))
+        _ = try await Self.written(channel)
+        try await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 0]))
+        await channel.testingEventLoop.advanceTime(by: .milliseconds(990))
+        #expect(try await Self.written(channel).readableBytes == 0)
+        // An idle period again: a tick.
+        await channel.testingEventLoop.advanceTime(by: .seconds(1))
+        #expect(try await Self.written(channel) == ByteBuffer(bytes: [0, 0, 0, 0]))
+    }
+
+    @Test func aSilentPeerIsDroppedAfterTheTickTime() async throws {
+        let closes = Closes()
+        let channel = try await Self.makeChannel(closes: closes)
+        await channel.testingEventLoop.advanceTime(by: .seconds(3))
+        #expect(channel.isActive)
+        await channel.testingEventLoop.advanceTime(by: .seconds(1))
+        #expect(!channel.isActive)
+        #expect(closes.errors.withLockedValue { $0 }.map { $0?.code } == [.peerUnresponsive])
+        await #expect(throws: DistributionError.self) { try await channel.throwIfErrorCaught() }
+    }
+
+    @Test func ticksFromThePeerKeepTheConnection() async throws {
+        let channel = try await Self.makeChannel()
+        for _ in 0..<20 {
+            try await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 0]))
+            await channel.testingEventLoop.advanceTime(by: .seconds(1))
+        }
+        #expect(channel.isActive)
+    }
+
+    @Test func aBadFrameClosesTheConnectionWithATypedError() async throws {
+        let closes = Closes()
+        let channel = try await Self.makeChannel(closes: closes)
+        _ = try? await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 3, 0x78, 0, 0]))
+        #expect(!channel.isActive)
+        #expect(closes.errors.withLockedValue { $0 }.first??.code == .invalidHeader)
+    }
+
+    @Test func anOversizedFrameIsRefusedBeforeItArrives() async throws {
+        let closes = Closes()
+        let channel = try await Self.makeChannel(closes: closes)
+        _ = try? await channel.writeInbound(ByteBuffer(bytes: [0xFF, 0xFF, 0xFF, 0xFF, 1]))
+        #expect(!channel.isActive)
+        #expect(closes.errors.withLockedValue { $0 }.first??.code == .frameTooLarge)
+    }
+
+    @Test func writesWaitWhileTheSocketIsNotWritable() async throws {
+        let channel = try await Self.makeChannel()
+        channel.isWritable = false
+        let written = Self.write(Self.message("held"), to: channel)
+        let completed = NIOLockedValueBox(false)
+        written.whenSuccess { completed.withLockedValue { $0 = true } }
+        await channel.testingEventLoop.run()
+        #expect(try await Self.written(channel).readableBytes == 0)
+        #expect(!completed.withLockedValue { $0 })
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        try await written.get()
+        #expect(try Self.messages(in: try await Self.written(channel)) == [Self.message("held")])
+    }
+
+    @Test func waitingWritesFailWhenTheConnectionCloses() async throws {
+        let closes = Closes()
+        let channel = try await Self.makeChannel(closes: closes)
+        channel.isWritable = false
+        let written = Self.write(Self.message("lost"), to: channel)
+        try await channel.close()
+        await #expect(throws: DistributionError.self) { try await written.get() }
+        #expect(closes.errors.withLockedValue { $0 }.count == 1)
+        #expect(closes.errors.withLockedValue { $0 }.first! == nil)
+    }
+}

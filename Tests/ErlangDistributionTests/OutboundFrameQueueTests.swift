@@ -1,0 +1,68 @@
+@testable import ErlangDistribution
+import ErlangTerm
+import NIOCore
+import Testing
+
+/// The round-robin of frames that interleaves a large message's fragments with other messages.
+@Suite struct OutboundFrameQueueTests {
+    static func message(_ name: String) -> DistributionMessage {
+        DistributionMessage(control: .regSend(from: PID(node: "a@h", id: 1, serial: 0, creation: 1), to: Atom(name)), payload: .atom("x"))
+    }
+
+    /// A fake encoder: message "big" makes three frames, others one; records the encoding order.
+    struct Encoder {
+        var encoded: [String] = []
+        mutating func encode(_ message: DistributionMessage) throws -> IndexingIterator<[ByteBuffer]> {
+            guard case .regSend(_, let name) = message.control else { return [ByteBuffer]().makeIterator() }
+            encoded.append(name.name)
+            if name.name == "bad" { throw DistributionError(.invalidTerm, "cannot") }
+            let count = name.name == "big" ? 3 : 1
+            return (1...count).map { ByteBuffer(string: "\(name.name)\($0)") }.makeIterator()
+        }
+    }
+
+    static func drain(_ queue: inout OutboundFrameQueue<String, IndexingIterator<[ByteBuffer]>>, _ encoder: inout Encoder) -> [String] {
+        var log: [String] = []
+        while let next = queue.next(encode: { try encoder.encode($0) }) {
+            switch next {
+            case .frame(let frame, let completes):
+                log.append(String(buffer: frame) + (completes.map { " done:\($0)" } ?? ""))
+            case .failed(_, let completion):
+                log.append("failed:\(completion)")
+            }
+        }
+        return log
+    }
+
+    @Test func fragmentsInterleaveWithLaterMessages() {
+        var queue = OutboundFrameQueue<String, IndexingIterator<[ByteBuffer]>>()
+        var encoder = Encoder()
+        queue.append(Self.message("big"), completion: "B")
+        queue.append(Self.message("small"), completion: "S")
+        queue.append(Self.message("tiny"), completion: "T")
+        #expect(Self.drain(&queue, &encoder) == ["big1", "small1 done:S", "tiny1 done:T", "big2", "big3 done:B"])
+        #expect(encoder.encoded == ["big", "small", "tiny"])
+    }
+
+    @Test func messagesAreEncodedOnlyWhenTheirFirstFrameIsDue() {
+        var queue = OutboundFrameQueue<String, IndexingIterator<[ByteBuffer]>>()
+        var encoder = Encoder()
+        queue.append(Self.message("big"), completion: "B")
+        _ = queue.next(encode: { try encoder.encode($0) })
+        queue.append(Self.message("late"), completion: "L")
+        #expect(encoder.encoded == ["big"])
+        #expect(Self.drain(&queue, &encoder) == ["big2", "late1 done:L", "big3 done:B"])
+    }
+
+    @Test func anUnencodableMessageFailsAloneAndRemovingAllReturnsTheRest() {
+        var queue = OutboundFrameQueue<String, IndexingIterator<[ByteBuffer]>>()
+        var encoder = Encoder()
+        queue.append(Self.message("bad"), completion: "X")
+        queue.append(Self.message("big"), completion: "B")
+        queue.append(Self.message("small"), completion: "S")
+        #expect(queue.next(encode: { try encoder.encode($0) }).map { if case .failed(_, "X") = $0 { true } else { false } } == true)
+        _ = queue.next(encode: { try encoder.encode($0) })
+        #expect(queue.removeAll().sorted() == ["B", "S"])
+        #expect(queue.isEmpty)
+    }
+}
