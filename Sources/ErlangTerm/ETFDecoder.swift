@@ -96,42 +96,53 @@ struct ETFReader {
         ErlangTermError(code, at: offsetBase + (position ?? offset), detail)
     }
 
-    mutating func need(_ count: Int) throws {
-        guard count <= remaining else {
-            throw error(.truncated, "needs \(count) more bytes, \(remaining) left")
-        }
+    // Every read goes through `need`, so it must inline to a compare and a branch; building the
+    // error's text is kept out of line.
+    @inline(__always)
+    func need(_ count: Int) throws {
+        guard count <= remaining else { throw truncated(needing: count) }
     }
 
+    @inline(never)
+    func truncated(needing count: Int) -> ErlangTermError {
+        error(.truncated, "needs \(count) more bytes, \(remaining) left")
+    }
+
+    @inline(__always)
     mutating func u8() throws -> UInt8 {
         try need(1)
         defer { offset += 1 }
         return bytes[offset]
     }
 
+    @inline(__always)
     mutating func u16() throws -> UInt16 {
         try need(2)
         defer { offset += 2 }
         return UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
 
+    @inline(__always)
     mutating func u32() throws -> UInt32 {
         try need(4)
         defer { offset += 4 }
         return UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
+    @inline(__always)
     mutating func u64() throws -> UInt64 {
         try need(8)
         defer { offset += 8 }
         return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
+    // `Array(unsafeUninitializedCapacity:)` would call an unspecialised runtime function that
+    // looks up type metadata on every call; this initialiser is specialised and copies with memcpy.
     mutating func byteArray(_ count: Int) throws -> [UInt8] {
-        try need(count)
-        defer { offset += count }
-        return Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]))
+        Array(try slice(count))
     }
 
+    @inline(__always)
     mutating func slice(_ count: Int) throws -> UnsafeRawBufferPointer {
         try need(count)
         defer { offset += count }
@@ -140,10 +151,14 @@ struct ETFReader {
 
     /// Checks a count against what is left: each of `count` items needs at least `bytesEach` bytes,
     /// so a hostile header fails here instead of allocating.
-    mutating func plausible(_ count: Int, bytesEach: Int, what: String) throws {
-        guard count <= remaining / bytesEach else {
-            throw error(.truncated, "\(what) of \(count) cannot fit in the \(remaining) bytes left")
-        }
+    @inline(__always)
+    func plausible(_ count: Int, bytesEach: Int, what: @autoclosure () -> String) throws {
+        guard count <= remaining / bytesEach else { throw implausible(count, what: what()) }
+    }
+
+    @inline(never)
+    func implausible(_ count: Int, what: String) -> ErlangTermError {
+        error(.truncated, "\(what) of \(count) cannot fit in the \(remaining) bytes left")
     }
 
     mutating func readVersionedTerm() throws -> Term {
