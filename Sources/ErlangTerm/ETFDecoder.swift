@@ -83,6 +83,8 @@ struct ETFReader {
     /// Added to every offset in errors, for terms inflated from a compressed envelope.
     var offsetBase = 0
     var offset = 0
+    /// Long atoms already made by this decode, such as the node name in every pid.
+    var recentAtoms = RecentAtoms()
 
     init(_ bytes: UnsafeRawBufferPointer, limits: ETFDecoder.Limits, atomCache: [Atom]) {
         self.bytes = bytes
