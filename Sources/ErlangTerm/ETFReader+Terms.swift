@@ -99,10 +99,21 @@ extension ETFReader {
     }
 
     private static func strictlyAscending(_ entries: [TermMap.Entry]) -> Bool {
-        for index in entries.indices.dropFirst() where Term.exactOrder(entries[index - 1].key, entries[index].key) >= 0 {
+        for index in entries.indices.dropFirst() where !precedes(entries[index - 1].key, entries[index].key) {
             return false
         }
         return true
+    }
+
+    /// Whether `lhs` comes strictly before `rhs` in map-key order, with short paths for the keys
+    /// that JSON-like and record-like maps use.
+    private static func precedes(_ lhs: Term, _ rhs: Term) -> Bool {
+        switch (lhs, rhs) {
+        case (.binary(let a), .binary(let b)): return Term.orderBytes(a, b) < 0
+        case (.atom(let a), .atom(let b)): return a < b
+        case (.integer(let a), .integer(let b)): return a < b
+        default: return Term.exactOrder(lhs, rhs) < 0
+        }
     }
 
     private mutating func readNewFloat(start: Int) throws -> Term {
