@@ -39,24 +39,21 @@ public struct ETFDecoder: Sendable {
     /// `binary_to_term/1` ignores them.
     public func decode(_ bytes: [UInt8]) throws -> Term {
         try bytes.withUnsafeBytes { raw in
-            var reader = ETFReader(raw, limits: limits, atomCache: [])
-            return try reader.readVersionedTerm()
+            try ETFReader.reading(raw, limits: limits) { try $0.readVersionedTerm() }
         }
     }
 
     /// Decodes one term that starts with the version byte 131 from the readable bytes of `buffer`.
     public func decode(_ buffer: ByteBuffer) throws -> Term {
         try buffer.withUnsafeReadableBytes { raw in
-            var reader = ETFReader(raw, limits: limits, atomCache: [])
-            return try reader.readVersionedTerm()
+            try ETFReader.reading(raw, limits: limits) { try $0.readVersionedTerm() }
         }
     }
 
     /// Reads one term that starts with the version byte 131 and moves the reader index past it.
     public func read(from buffer: inout ByteBuffer) throws -> Term {
         let (term, consumed) = try buffer.withUnsafeReadableBytes { raw in
-            var reader = ETFReader(raw, limits: limits, atomCache: [])
-            return (try reader.readVersionedTerm(), reader.offset)
+            try ETFReader.reading(raw, limits: limits) { (try $0.readVersionedTerm(), $0.offset) }
         }
         buffer.moveReaderIndex(forwardBy: consumed)
         return term
@@ -67,8 +64,7 @@ public struct ETFDecoder: Sendable {
     /// the reader index past it.
     public func readUnversioned(from buffer: inout ByteBuffer, atomCache: [Atom] = []) throws -> Term {
         let (term, consumed) = try buffer.withUnsafeReadableBytes { raw in
-            var reader = ETFReader(raw, limits: limits, atomCache: atomCache)
-            return (try reader.readTerm(depth: 0), reader.offset)
+            try ETFReader.reading(raw, limits: limits, atomCache: atomCache) { (try $0.readTerm(depth: 0), $0.offset) }
         }
         buffer.moveReaderIndex(forwardBy: consumed)
         return term
@@ -81,15 +77,34 @@ struct ETFReader {
     let limits: ETFDecoder.Limits
     let atomCache: [Atom]
     /// Added to every offset in errors, for terms inflated from a compressed envelope.
-    var offsetBase = 0
+    let offsetBase: Int
     var offset = 0
-    /// Long atoms already made by this decode, such as the node name in every pid.
-    var recentAtoms = RecentAtoms()
+    /// What this decode has made and may share again; see ``reading(_:limits:atomCache:offsetBase:_:)``.
+    let memos: UnsafeMutablePointer<DecodeMemos>
 
-    init(_ bytes: UnsafeRawBufferPointer, limits: ETFDecoder.Limits, atomCache: [Atom]) {
+    private init(
+        _ bytes: UnsafeRawBufferPointer, limits: ETFDecoder.Limits, atomCache: [Atom], offsetBase: Int,
+        memos: UnsafeMutablePointer<DecodeMemos>
+    ) {
         self.bytes = bytes
         self.limits = limits
         self.atomCache = atomCache
+        self.offsetBase = offsetBase
+        self.memos = memos
+    }
+
+    /// Runs `body` with a reader over `bytes`. The decode's memos live on this function's stack
+    /// and the reader holds only a pointer to them: they die with the decode, and the reader stays
+    /// small enough to be passed around in registers (a larger one was copied whole on every call).
+    static func reading<Result>(
+        _ bytes: UnsafeRawBufferPointer, limits: ETFDecoder.Limits, atomCache: [Atom] = [], offsetBase: Int = 0,
+        _ body: (inout ETFReader) throws -> Result
+    ) rethrows -> Result {
+        var memos = DecodeMemos()
+        return try withUnsafeMutablePointer(to: &memos) { memos in
+            var reader = ETFReader(bytes, limits: limits, atomCache: atomCache, offsetBase: offsetBase, memos: memos)
+            return try body(&reader)
+        }
     }
 
     var remaining: Int { bytes.count - offset }

@@ -34,17 +34,14 @@ extension ETFReader {
             throw error(.invalidAtom, "atom of \(length) characters, over \(Atom.maxCharacters)", at: start)
         }
         let text = try slice(length)
-        guard RecentAtoms.isASCII(text) else {
+        guard AtomText.isASCII(text) else {
             return latin1 ? latin1Atom(text) : try utf8Atom(text, start: start)
         }
         guard length <= Atom.maxCharacters else {
             throw error(.invalidAtom, "atom of \(length) characters, over \(Atom.maxCharacters)", at: start)
         }
-        guard length > RecentAtoms.inlineLength else { return Atom(RecentAtoms.string(ascii: text)) }
-        if let known = recentAtoms.atom(spelled: text) { return known }
-        let atom = Atom(RecentAtoms.string(ascii: text))
-        recentAtoms.remember(atom, spelled: text)
-        return atom
+        guard length > AtomText.inlineLength else { return Atom(AtomText.string(ascii: text)) }
+        return memos.pointee.atoms.value(spelled: text) { Atom(AtomText.string(ascii: $0)) }
     }
 
     private func utf8Atom(_ text: UnsafeRawBufferPointer, start: Int) throws -> Atom {
@@ -66,46 +63,11 @@ extension ETFReader {
     }
 }
 
-/// The long atoms one decode has made, found again by their bytes so that a node name repeated in
-/// ten thousand pids is one string, not ten thousand.
-///
-/// It lives inside one decode (it points into that decode's input), so it needs no locking. The
-/// first entry is stored inline: a control message usually carries one node name, twice.
-struct RecentAtoms {
+/// Short paths for atom text.
+enum AtomText {
     /// Atoms of up to this many UTF-8 bytes are stored inside `String` without an allocation;
     /// remembering them would cost more than making them.
     static let inlineLength = 15
-    /// How many atoms are remembered; later ones are made afresh each time.
-    static let capacity = 16
-
-    private struct Entry {
-        let text: UnsafeRawBufferPointer
-        let atom: Atom
-
-        func matches(_ other: UnsafeRawBufferPointer) -> Bool {
-            text.count == other.count && memcmp(text.baseAddress!, other.baseAddress!, text.count) == 0
-        }
-    }
-
-    private var first: Entry?
-    private var others: [Entry] = []
-
-    /// The atom remembered with exactly these bytes, if any.
-    func atom(spelled text: UnsafeRawBufferPointer) -> Atom? {
-        guard let first else { return nil }
-        if first.matches(text) { return first.atom }
-        return others.first { $0.matches(text) }?.atom
-    }
-
-    /// Remembers `atom` as spelled by `text`, which must stay valid for the whole decode.
-    mutating func remember(_ atom: Atom, spelled text: UnsafeRawBufferPointer) {
-        let entry = Entry(text: text, atom: atom)
-        if first == nil {
-            first = entry
-        } else if others.count < Self.capacity - 1 {
-            others.append(entry)
-        }
-    }
 
     /// Whether every byte is below 0x80, checked eight bytes at a time.
     static func isASCII(_ text: UnsafeRawBufferPointer) -> Bool {
@@ -127,11 +89,3 @@ struct RecentAtoms {
         text.withMemoryRebound(to: UInt8.self) { String(decoding: $0, as: UTF8.self) }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -80,7 +80,7 @@ extension ETFReader {
         var entries: [TermMap.Entry] = []
         entries.reserveCapacity(count)
         for _ in 0..<count {
-            let key = try readTerm(depth: inner)
+            let key = try readMapKey(depth: inner)
             entries.append(TermMap.Entry(key: key, value: try readTerm(depth: inner)))
         }
         return .map(try sortedUnique(entries, start: start))
