@@ -113,16 +113,20 @@ struct ETFReader {
         ErlangTermError(code, at: offsetBase + (position ?? offset), detail)
     }
 
-    // Every read goes through `need`, so it must inline to a compare and a branch; building the
-    // error's text is kept out of line.
+    // Every read goes through `need`, so it must inline to a compare and a branch. The error is
+    // built and thrown out of line by a static function given plain values: an error built
+    // inline, or a method called on the reader, would take stack space (a copy of the reader) in
+    // every frame of the recursive descent, once per inlined check.
     @inline(__always)
     func need(_ count: Int) throws {
-        guard count <= remaining else { throw truncated(needing: count) }
+        guard count <= remaining else {
+            try Self.throwTruncated(needing: count, remaining: remaining, at: offsetBase + offset)
+        }
     }
 
     @inline(never)
-    func truncated(needing count: Int) -> ErlangTermError {
-        error(.truncated, "needs \(count) more bytes, \(remaining) left")
+    static func throwTruncated(needing count: Int, remaining: Int, at position: Int) throws -> Never {
+        throw ErlangTermError(.truncated, at: position, "needs \(count) more bytes, \(remaining) left")
     }
 
     @inline(__always)
@@ -170,12 +174,14 @@ struct ETFReader {
     /// so a hostile header fails here instead of allocating.
     @inline(__always)
     func plausible(_ count: Int, bytesEach: Int, what: @autoclosure () -> String) throws {
-        guard count <= remaining / bytesEach else { throw implausible(count, what: what()) }
+        guard count <= remaining / bytesEach else {
+            try Self.throwImplausible(count, what: what(), remaining: remaining, at: offsetBase + offset)
+        }
     }
 
     @inline(never)
-    func implausible(_ count: Int, what: String) -> ErlangTermError {
-        error(.truncated, "\(what) of \(count) cannot fit in the \(remaining) bytes left")
+    static func throwImplausible(_ count: Int, what: String, remaining: Int, at position: Int) throws -> Never {
+        throw ErlangTermError(.truncated, at: position, "\(what) of \(count) cannot fit in the \(remaining) bytes left")
     }
 
     mutating func readVersionedTerm() throws -> Term {

@@ -1,5 +1,9 @@
 extension ETFReader {
     /// Reads one term at the cursor (no version byte).
+    ///
+    /// The terms that nest, and the leaves that fill most messages, are read here; the rest in
+    /// ``readRareTerm(tag:start:depth:)``, out of line, so that this function's stack frame (one
+    /// per level of nesting, up to the depth limit) stays small.
     mutating func readTerm(depth: Int) throws -> Term {
         let start = offset
         let tag = try u8()
@@ -11,19 +15,26 @@ extension ETFReader {
         case ETFTag.smallTuple: return try readTuple(arity: Int(try u8()), depth: depth)
         case ETFTag.largeTuple: return try readTuple(arity: Int(try u32()), depth: depth)
         case ETFTag.nil: return .list([])
-        case ETFTag.string: return try readString()
         case ETFTag.list: return try readList(depth: depth)
         case ETFTag.binary: return .binary(try byteArray(Int(try u32())))
         case ETFTag.map: return try readMap(depth: depth)
         case ETFTag.newFloat: return try readNewFloat(start: start)
+        case ETFTag.newPid, ETFTag.pid: return .pid(try readPidBody(tag: tag))
+        case ETFTag.newerReference, ETFTag.newReference, ETFTag.reference:
+            return .reference(try readReferenceBody(tag: tag, start: start))
+        default: return try readRareTerm(tag: tag, start: start, depth: depth)
+        }
+    }
+
+    @inline(never)
+    private mutating func readRareTerm(tag: UInt8, start: Int, depth: Int) throws -> Term {
+        switch tag {
+        case ETFTag.string: return try readString()
         case ETFTag.float: return try readOldFloat(start: start)
         case ETFTag.smallBig: return try readBig(count: Int(try u8()), start: start)
         case ETFTag.largeBig: return try readBig(count: Int(try u32()), start: start)
         case ETFTag.bitBinary: return try readBitBinary(start: start)
-        case ETFTag.newPid, ETFTag.pid: return .pid(try readPidBody(tag: tag))
         case ETFTag.newPort, ETFTag.v4Port, ETFTag.port: return .port(try readPortBody(tag: tag))
-        case ETFTag.newerReference, ETFTag.newReference, ETFTag.reference:
-            return .reference(try readReferenceBody(tag: tag, start: start))
         case ETFTag.export: return .fun(try readExport(start: start))
         case ETFTag.newFun: return .fun(try readClosure(depth: depth, start: start))
         case ETFTag.local:
