@@ -1,19 +1,19 @@
 extension ETFWriter {
     mutating func writeAtom(_ atom: Atom) throws {
-        var name = atom.name
         // O(1) for native strings, which keep their UTF-8 length.
-        let byteCount = name.utf8.count
+        let byteCount = atom.name.utf8.count
         // Only atoms above 255 bytes can have too many characters; count those.
-        if byteCount > Atom.maxCharacters, name.unicodeScalars.count > Atom.maxCharacters {
+        if byteCount > Atom.maxCharacters, atom.name.unicodeScalars.count > Atom.maxCharacters {
             throw ErlangTermError(.unencodable, "atom of more than \(Atom.maxCharacters) characters")
         }
-        if latin1Atoms, try writeLatin1Atom(name, byteCount: byteCount) { return }
+        if latin1Atoms, try writeLatin1Atom(atom.name, byteCount: byteCount) { return }
         if byteCount <= 255 {
-            try put(ETFTag.smallAtomUTF8, UInt8(byteCount))
+            try put(ETFTag.smallAtomUTF8, shortText: atom.name.utf8)
         } else {
             try put(ETFTag.atomUTF8, UInt16(byteCount))
+            var name = atom.name
+            try name.withUTF8 { try put(UnsafeRawBufferPointer($0)) }
         }
-        try name.withUTF8 { try put(UnsafeRawBufferPointer($0)) }
     }
 
     /// OTP 25's term_to_binary/1 writes ATOM_EXT with a 16-bit length, never SMALL_ATOM_EXT;
@@ -34,9 +34,7 @@ extension ETFWriter {
     mutating func writePid(_ pid: PID) throws {
         try put(ETFTag.newPid)
         try writeAtom(pid.node)
-        try put(pid.id)
-        try put(pid.serial)
-        try put(pid.creation)
+        try put(pid.id, pid.serial, pid.creation)
     }
 
     // ei's encode_port.c: NEW_PORT_EXT while the number fits 28 bits, V4_PORT_EXT beyond.

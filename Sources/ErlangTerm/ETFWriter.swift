@@ -36,12 +36,23 @@ struct ETFWriter {
 
     // MARK: Bytes
 
-    /// Hands out the next `size` bytes, or throws when the memory ends before them.
+    /// Hands out the next `size` (at least one) bytes, or throws when the memory ends before them.
     @inline(__always)
-    private mutating func claim(_ size: Int) throws -> UnsafeMutableRawBufferPointer {
-        guard size <= memory.count - count else { throw Overflow(needed: count + size, capacity: memory.count) }
-        defer { count += size }
-        return UnsafeMutableRawBufferPointer(rebasing: memory[count..<count + size])
+    private mutating func claim(_ size: Int) throws -> UnsafeMutableRawPointer {
+        assert(size > 0, "claims are never empty")
+        // `count` never exceeds `memory.count`, so neither this subtraction nor the sums below overflow.
+        guard size <= memory.count &- count else {
+            try Self.throwOverflow(needed: count &+ size, capacity: memory.count)
+        }
+        // Memory with room for a byte has a base address.
+        let target = memory.baseAddress.unsafelyUnwrapped + count
+        count &+= size
+        return target
+    }
+
+    @inline(never)
+    private static func throwOverflow(needed: Int, capacity: Int) throws -> Never {
+        throw Overflow(needed: needed, capacity: capacity)
     }
 
     /// Writes an integer big-endian, as every ETF field is.
@@ -58,13 +69,36 @@ struct ETFWriter {
         target.storeBytes(of: value.bigEndian, toByteOffset: 1, as: Value.self)
     }
 
+    /// Writes the three 32-bit words that end a pid, with one bounds check.
+    @inline(__always)
+    mutating func put(_ first: UInt32, _ second: UInt32, _ third: UInt32) throws {
+        let target = try claim(12)
+        target.storeBytes(of: first.bigEndian, as: UInt32.self)
+        target.storeBytes(of: second.bigEndian, toByteOffset: 4, as: UInt32.self)
+        target.storeBytes(of: third.bigEndian, toByteOffset: 8, as: UInt32.self)
+    }
+
     mutating func put(_ bytes: UnsafeRawBufferPointer) throws {
-        guard !bytes.isEmpty else { return }
-        try claim(bytes.count).copyMemory(from: bytes)
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        try claim(bytes.count).copyMemory(from: source, byteCount: bytes.count)
     }
 
     mutating func put(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try put($0) }
+    }
+
+    /// Writes a tag, a one-byte length and the UTF-8 text, with one bounds check.
+    mutating func put(_ tag: UInt8, shortText text: String.UTF8View) throws {
+        let length = text.count
+        let target = try claim(2 + length)
+        target.storeBytes(of: tag, as: UInt8.self)
+        target.storeBytes(of: UInt8(length), toByteOffset: 1, as: UInt8.self)
+        let copied: Void? = text.withContiguousStorageIfAvailable { utf8 in
+            if let source = utf8.baseAddress { (target + 2).copyMemory(from: source, byteCount: utf8.count) }
+        }
+        if copied == nil {
+            for (index, byte) in text.enumerated() { target.storeBytes(of: byte, toByteOffset: 2 + index, as: UInt8.self) }
+        }
     }
 
     /// Overwrites a 32-bit field written earlier (a size known only once its contents are written).
@@ -193,7 +227,7 @@ struct ETFWriter {
         let target = try claim(elements.count)
         for (index, element) in elements.enumerated() {
             guard case .integer(let value) = element else { preconditionFailure("not a byte list") }
-            target[index] = UInt8(truncatingIfNeeded: value)
+            target.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: index, as: UInt8.self)
         }
     }
 
