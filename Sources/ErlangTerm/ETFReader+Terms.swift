@@ -90,10 +90,12 @@ extension ETFReader {
         let inner = try deeper(depth)
         var entries: [TermMap.Entry] = []
         entries.reserveCapacity(count)
+        var order = KeyOrder()
         for _ in 0..<count {
-            let key = try readMapKey(depth: inner)
+            let key = try readMapKey(depth: inner, order: &order)
             entries.append(TermMap.Entry(key: key, value: try readTerm(depth: inner)))
         }
+        if order.isProvenAscending { return .map(TermMap(sortedUniqueEntries: entries)) }
         return .map(try sortedUnique(entries, start: start))
     }
 

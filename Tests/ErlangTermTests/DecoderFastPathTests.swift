@@ -34,6 +34,15 @@ import Testing
         ([131, 116, 0, 0, 0, 2, 109, 0, 0, 0, 1, 97, 97, 1, 109, 0, 0, 0, 1, 97, 97, 2], true),
         // atom key a twice, once in each encoding
         ([131, 116, 0, 0, 0, 2, 119, 1, 97, 97, 1, 100, 0, 1, 97, 97, 2], true),
+        // UTF-8 atom key b twice
+        ([131, 116, 0, 0, 0, 2, 119, 1, 98, 97, 1, 119, 1, 98, 97, 2], true),
+        // atom keys b, a: out of order
+        ([131, 116, 0, 0, 0, 2, 119, 1, 98, 97, 1, 119, 1, 97, 97, 2], false),
+        // binary <<"a">> before atom a: out of order (atoms sort before binaries)
+        ([131, 116, 0, 0, 0, 2, 109, 0, 0, 0, 1, 97, 97, 1, 119, 1, 97, 97, 2], false),
+        // atom a, atom ab, binary <<>>, binary <<"a">>: in order
+        ([131, 116, 0, 0, 0, 4, 119, 1, 97, 97, 1, 119, 2, 97, 98, 97, 2, 109, 0, 0, 0, 0, 97, 3,
+          109, 0, 0, 0, 1, 97, 97, 4], false),
         // integer keys 2, 1 and then 1 again
         ([131, 116, 0, 0, 0, 3, 97, 2, 97, 0, 97, 1, 97, 0, 97, 1, 97, 0], true),
         // integer 1 and float 1.0 are different keys
@@ -45,6 +54,7 @@ import Testing
             #expect(!duplicate)
             guard case .map(let map) = term else { Issue.record("not a map"); return }
             #expect(map.keys == map.keys.sorted())
+            #expect(Set(map.keys).count == map.count)
         } catch let error as ErlangTermError {
             #expect(duplicate)
             #expect(error.code == .duplicateMapKey)
