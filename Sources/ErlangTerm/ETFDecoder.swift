@@ -107,7 +107,8 @@ struct ETFReader {
         }
     }
 
-    var remaining: Int { bytes.count - offset }
+    // The offset never passes the end, so this cannot overflow.
+    var remaining: Int { bytes.count &- offset }
 
     func error(_ code: ErlangTermError.Code, _ detail: String, at position: Int? = nil) -> ErlangTermError {
         ErlangTermError(code, at: offsetBase + (position ?? offset), detail)
@@ -132,28 +133,28 @@ struct ETFReader {
     @inline(__always)
     mutating func u8() throws -> UInt8 {
         try need(1)
-        defer { offset += 1 }
+        defer { offset &+= 1 }
         return bytes[offset]
     }
 
     @inline(__always)
     mutating func u16() throws -> UInt16 {
         try need(2)
-        defer { offset += 2 }
+        defer { offset &+= 2 }
         return UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
 
     @inline(__always)
     mutating func u32() throws -> UInt32 {
         try need(4)
-        defer { offset += 4 }
+        defer { offset &+= 4 }
         return UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
     @inline(__always)
     mutating func u64() throws -> UInt64 {
         try need(8)
-        defer { offset += 8 }
+        defer { offset &+= 8 }
         return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 

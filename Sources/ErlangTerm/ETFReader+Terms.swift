@@ -46,11 +46,17 @@ extension ETFReader {
         }
     }
 
+    @inline(__always)
     private func deeper(_ depth: Int) throws -> Int {
         guard depth < limits.maxDepth else {
-            throw error(.depthLimitExceeded, "nesting deeper than \(limits.maxDepth)")
+            try Self.throwTooDeep(limit: limits.maxDepth, at: offsetBase + offset)
         }
         return depth + 1
+    }
+
+    @inline(never)
+    private static func throwTooDeep(limit: Int, at position: Int) throws -> Never {
+        throw ErlangTermError(.depthLimitExceeded, at: position, "nesting deeper than \(limit)")
     }
 
     private mutating func readTuple(arity: Int, depth: Int) throws -> Term {
@@ -75,7 +81,15 @@ extension ETFReader {
         let inner = try deeper(depth)
         var elements: [Term] = []
         elements.reserveCapacity(count)
-        for _ in 0..<count { elements.append(try readTerm(depth: inner)) }
+        for _ in 0..<count {
+            // Small integers, the commonest list elements, are read here without a call.
+            if remaining >= 2, bytes[offset] == ETFTag.smallInteger {
+                elements.append(.integer(Int(bytes[offset &+ 1])))
+                offset &+= 2
+            } else {
+                elements.append(try readTerm(depth: inner))
+            }
+        }
         if remaining > 0, bytes[offset] == ETFTag.nil {
             offset += 1
             return .list(elements)
