@@ -34,14 +34,18 @@ extension ETFReader {
             throw error(.invalidAtom, "atom of \(length) characters, over \(Atom.maxCharacters)", at: start)
         }
         let text = try slice(length)
+        let worthRemembering = length > AtomText.inlineLength
+        // Only ASCII text is remembered, so a remembered spelling is valid in either encoding.
+        if worthRemembering, let known = memos.pointee.atoms.value(spelled: text) { return known }
         guard AtomText.isASCII(text) else {
             return latin1 ? latin1Atom(text) : try utf8Atom(text, start: start)
         }
         guard length <= Atom.maxCharacters else {
             throw error(.invalidAtom, "atom of \(length) characters, over \(Atom.maxCharacters)", at: start)
         }
-        guard length > AtomText.inlineLength else { return Atom(AtomText.string(ascii: text)) }
-        return memos.pointee.atoms.value(spelled: text) { Atom(AtomText.string(ascii: $0)) }
+        let atom = Atom(AtomText.string(ascii: text))
+        if worthRemembering { memos.pointee.atoms.remember(atom, spelled: text) }
+        return atom
     }
 
     private func utf8Atom(_ text: UnsafeRawBufferPointer, start: Int) throws -> Atom {
@@ -76,6 +80,11 @@ enum AtomText {
         while index + 8 <= text.count {
             highBits |= text.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             index += 8
+        }
+        if index < text.count, text.count >= 8 {
+            // The last eight bytes, overlapping some already checked.
+            highBits |= text.loadUnaligned(fromByteOffset: text.count - 8, as: UInt64.self)
+            index = text.count
         }
         while index < text.count {
             highBits |= UInt64(text[index])

@@ -53,7 +53,7 @@ struct KeyOrder {
         guard isProvenAscending else { return }
         if let previous {
             isProvenAscending = previous.kind.rawValue < kind.rawValue
-                || (previous.kind == kind && Self.bytesPrecede(previous.text, text))
+                || (previous.kind == kind && previous.text.orderOfBytes(comparedTo: text) < 0)
         }
         previous = (kind, text)
     }
@@ -62,18 +62,4 @@ struct KeyOrder {
         isProvenAscending = false
     }
 
-    /// Byte order, a prefix first: how `erts_cmp` orders binaries and atom texts.
-    private static func bytesPrecede(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
-        let common = min(lhs.count, rhs.count)
-        let result = common == 0 ? 0 : memcmp(lhs.baseAddress!, rhs.baseAddress!, common)
-        return result < 0 || (result == 0 && lhs.count < rhs.count)
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
