@@ -126,16 +126,9 @@ struct ETFWriter {
         case .atom(let atom): try writeAtom(atom)
         case .tuple(let elements): try writeTuple(elements)
         case .list(let elements): try writeList(elements)
-        case .binary(let bytes):
-            try put(ETFTag.binary, UInt32(bytes.count))
-            try put(bytes)
+        case .binary(let bytes): try writeBinary(bytes)
         case .pid(let pid): try writePid(pid)
-        case .map(let map):
-            try put(ETFTag.map, UInt32(map.count))
-            for entry in map.entries {
-                try write(entry.key)
-                try write(entry.value)
-            }
+        case .map(let map): try writeMap(map)
         case .float(let value): try writeFloat(value)
         case .string(let bytes): try writeString(bytes)
         case .bigInteger(let value): try writeBig(isNegative: value.isNegative, magnitude: value.magnitude)
@@ -244,8 +237,9 @@ struct ETFWriter {
         }
     }
 
-    /// Writes each element. Integers, the commonest elements, are matched in place: passing an
-    /// element to `write` copies it out of the array first (an outlined copy and release).
+    /// Writes each element. Integers, the commonest elements, are matched where they lie: passing
+    /// an element to `write` copies it out of the array first (an outlined copy, and a retain and
+    /// a release of what it holds).
     private mutating func writeElements(_ elements: [Term]) throws {
         for index in elements.indices {
             if case .integer(let value) = elements[index] {
@@ -254,6 +248,30 @@ struct ETFWriter {
                 try write(elements[index])
             }
         }
+    }
+
+    private mutating func writeMap(_ map: TermMap) throws {
+        try put(ETFTag.map, UInt32(map.count))
+        let entries = map.entries
+        for index in entries.indices {
+            // Matched where they lie, as in writeElements, for the commonest keys and values.
+            switch entries[index].key {
+            case .atom(let atom): try writeAtom(atom)
+            case .binary(let bytes): try writeBinary(bytes)
+            default: try write(entries[index].key)
+            }
+            switch entries[index].value {
+            case .integer(let value): try writeInteger(value)
+            case .atom(let atom): try writeAtom(atom)
+            case .binary(let bytes): try writeBinary(bytes)
+            default: try write(entries[index].value)
+            }
+        }
+    }
+
+    private mutating func writeBinary(_ bytes: [UInt8]) throws {
+        try put(ETFTag.binary, UInt32(bytes.count))
+        try put(bytes)
     }
 
     mutating func writeTuple(_ elements: [Term]) throws {
