@@ -62,10 +62,19 @@ extension ETFReader {
     private mutating func readTuple(arity: Int, depth: Int) throws -> Term {
         try plausible(arity, bytesEach: 1, what: "a tuple")
         let inner = try deeper(depth)
+        if arity == 2 { return .tuple(try readPair(depth: inner)) }
         var elements: [Term] = []
         elements.reserveCapacity(arity)
         for _ in 0..<arity { elements.append(try readTerm(depth: inner)) }
         return .tuple(elements)
+    }
+
+    /// Two terms in an array made by a literal, which allocates it at its size directly;
+    /// `reserveCapacity` goes through the general path for growing an array. Pairs are the
+    /// commonest tuples (`{Key, Value}`, `{ok, Result}`).
+    private mutating func readPair(depth: Int) throws -> [Term] {
+        let first = try readTerm(depth: depth)
+        return [first, try readTerm(depth: depth)]
     }
 
     private mutating func readString() throws -> Term {
