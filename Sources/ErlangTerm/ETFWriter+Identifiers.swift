@@ -1,5 +1,10 @@
 extension ETFWriter {
     mutating func writeAtom(_ atom: Atom) throws {
+        // The usual case, a UTF-8 atom of up to 255 bytes, straight from the string's storage.
+        if !latin1Atoms, let written = try atom.name.utf8.withContiguousStorageIfAvailable({ try writeShortUTF8Atom($0) }),
+           written {
+            return
+        }
         // O(1) for native strings, which keep their UTF-8 length.
         let byteCount = atom.name.utf8.count
         // Only atoms above 255 bytes can have too many characters; count those.
@@ -14,6 +19,13 @@ extension ETFWriter {
             var name = atom.name
             try name.withUTF8 { try put(UnsafeRawBufferPointer($0)) }
         }
+    }
+
+    /// `SMALL_ATOM_UTF8_EXT` with one bounds check, or false for text over 255 bytes.
+    private mutating func writeShortUTF8Atom(_ text: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        guard text.count <= 255 else { return false }
+        try put(ETFTag.smallAtomUTF8, text: UnsafeRawBufferPointer(text))
+        return true
     }
 
     /// OTP 25's term_to_binary/1 writes ATOM_EXT with a 16-bit length, never SMALL_ATOM_EXT;

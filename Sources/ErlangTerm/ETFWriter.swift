@@ -87,6 +87,15 @@ struct ETFWriter {
         try bytes.withUnsafeBytes { try put($0) }
     }
 
+    /// Writes a tag, a one-byte length and text of at most 255 bytes, with one bounds check.
+    @inline(__always)
+    mutating func put(_ tag: UInt8, text: UnsafeRawBufferPointer) throws {
+        let target = try claim(2 + text.count)
+        target.storeBytes(of: tag, as: UInt8.self)
+        target.storeBytes(of: UInt8(truncatingIfNeeded: text.count), toByteOffset: 1, as: UInt8.self)
+        if let source = text.baseAddress { (target + 2).copyMemory(from: source, byteCount: text.count) }
+    }
+
     /// Writes a tag, a one-byte length and the UTF-8 text, with one bounds check.
     mutating func put(_ tag: UInt8, shortText text: String.UTF8View) throws {
         let length = text.count
