@@ -59,6 +59,7 @@ let package = Package(
             dependencies: [
                 "ErlangTerm",
                 "ErlangEPMD",
+                "ErlangDistribution",
                 "ErlangRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,6 +121,21 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "ErlangRuntimeTests",
+            dependencies: ["ErlangRuntime", "ErlangDistribution", "ErlangTerm"]
+        ),
+        .testTarget(
+            name: "ErlangRuntimeInteropTests",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                "ErlangTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ],
