@@ -14,33 +14,24 @@ extension ErlangNode {
             if let payload = message.payload { deliver(payload, toName: name) }
         case .monitorP(let from, let target, let reference):
             await monitorRequested(by: from, of: target, reference: reference, on: connection)
-        case .demonitorP:
-            break
+        case .demonitorP(_, _, let reference):
+            _ = state.withLockedValue { $0.monitors.removeOnUs(reference) }
+        case .monitorPExit(_, _, let reference, let reason):
+            downArrived(reference, reason: reason, from: connection.peer)
+        case .payloadMonitorPExit(_, _, let reference):
+            downArrived(reference, reason: message.payload ?? .atom("normal"), from: connection.peer)
         default:
             logger.debug("control message not handled yet", metadata: ["peer": "\(connection.peer)", "op": "\(message.control.opCode)"])
         }
     }
 
-    /// `MONITOR_P`: a monitor of a live process (or of `net_kernel` during `net_adm:ping`) is
-    /// accepted silently; one of a missing process is answered with a DOWN `noproc` at once, as
-    /// BEAM does (distribution.md 4.6). Monitors are not yet kept, so a Swift process's exit
-    /// sends no DOWN.
+    /// `MONITOR_P`: a monitor of a live process (`net_kernel` during `net_adm:ping` too) is
+    /// recorded, and fires when the process exits; one of a missing process is answered with a
+    /// DOWN `noproc` at once, as BEAM does (distribution.md 4.6).
     private func monitorRequested(
         by from: PID, of target: ControlMessage.MonitorTarget, reference: Reference, on connection: DistributionConnection
     ) async {
-        let exists = state.withLockedValue { state in
-            switch target {
-            case .pid(let pid): state.processes.isAlive(pid)
-            case .name(let name): state.processes.whereis(name) != nil
-            }
-        }
-        guard !exists else { return }
-        let down: DistributionMessage
-        if connection.agreedFlags.contains(.exitPayload) {
-            down = DistributionMessage(control: .payloadMonitorPExit(from: target, to: from, reference: reference), payload: .atom("noproc"))
-        } else {
-            down = DistributionMessage(control: .monitorPExit(from: target, to: from, reference: reference, reason: .atom("noproc")))
-        }
-        try? await connection.send(down)
+        guard !monitorLocal(target, reference: reference, watcher: from, peer: connection.peer) else { return }
+        try? await connection.send(Self.down(target, to: from, reference: reference, reason: .atom("noproc"), on: connection))
     }
 }

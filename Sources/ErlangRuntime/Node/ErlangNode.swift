@@ -37,6 +37,7 @@ public final class ErlangNode: Service, Sendable {
 
     struct State {
         var processes: ProcessTable
+        var monitors = MonitorTable()
         var readers: Set<ObjectIdentifier> = []
         var dialing: [NodeName: Task<DistributionConnection, any Error>] = [:]
         var nextReference: UInt64 = 1
@@ -93,6 +94,7 @@ public final class ErlangNode: Service, Sendable {
             name: name, creation: registration.creation, configuration: configuration, endpoint: endpoint, epmd: epmd,
             listener: listener, registration: registration, hub: hub)
         node.acceptConnections()
+        node.watchConnections(hub.subscribe())
         try node.startKernelServices()
         configuration.logger.info("node started", metadata: ["node": "\(name)", "port": "\(listener.port)"])
         return node
@@ -115,6 +117,14 @@ public final class ErlangNode: Service, Sendable {
     private func acceptConnections() {
         Task { [self] in
             for await connection in listener.connections { startReading(connection) }
+        }
+    }
+
+    private func watchConnections(_ events: AsyncStream<Event>) {
+        Task { [self] in
+            for await event in events {
+                if case .nodeDown(let peer, _) = event { connectionLost(to: peer) }
+            }
         }
     }
 

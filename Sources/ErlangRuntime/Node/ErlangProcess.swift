@@ -61,9 +61,29 @@ public final class ErlangProcess: Sendable, CustomStringConvertible {
         try node.register(name, pid)
     }
 
-    /// Ends the process: its registered name goes, its mailbox ends, messages to it are dropped.
-    public func exit() {
-        node.remove(pid)
+    /// Ends the process with `reason` (`normal` by default): its registered name goes, its
+    /// mailbox ends, messages to it are dropped, and its monitors fire with `reason`.
+    public func exit(_ reason: Term = .atom("normal")) {
+        node.remove(pid, reason: reason)
+    }
+
+    /// `erlang:monitor(process, Pid)`: a DOWN `{'DOWN', Ref, process, Pid, Reason}` comes to this
+    /// process when `pid` exits, does not exist (`noproc`) or its node's connection goes (`noconnection`).
+    ///
+    /// - Throws: ``ErlangNodeError`` when sending the monitor fails.
+    public func monitor(_ pid: PID) async throws -> Reference {
+        let node = try NodeName(pid.node.name)
+        return try await self.node.monitor(.pid(pid), at: node, from: self.pid)
+    }
+
+    /// `erlang:monitor(process, {Name, Node})`: the DOWN names the target `{Name, Node}`.
+    public func monitor(_ name: Atom, at node: NodeName) async throws -> Reference {
+        try await self.node.monitor(.name(name), at: node, from: pid)
+    }
+
+    /// `erlang:demonitor(Ref)`.
+    public func demonitor(_ reference: Reference) async {
+        await node.demonitor(reference)
     }
 
     /// Whether the process is alive.
@@ -110,8 +130,16 @@ extension ErlangNode {
         state.withLockedValue { $0.processes.isAlive(pid) }
     }
 
-    func remove(_ pid: PID) {
-        state.withLockedValue { $0.processes.remove(pid) }?.close()
+    func remove(_ pid: PID, reason: Term) {
+        let (mailbox, fired, held) = state.withLockedValue { state in
+            let mailbox = state.processes.remove(pid)
+            let (fired, held) = state.monitors.processExited(pid)
+            return (mailbox, fired, held)
+        }
+        guard let mailbox else { return }
+        mailbox.close()
+        guard !fired.isEmpty || !held.isEmpty else { return }
+        Task { await fire(fired, held: held, reason: reason) }
     }
 
     /// Delivers to a local pid; dropped for dead pids and pids of another creation
