@@ -12,6 +12,9 @@ extension ErlangNode {
         case .regSend(_, let name), .regSendTT(_, let name, _):
             // distribution.md 4.6 and membership.md 1: unknown names (global_name_server, pg) are dropped.
             if let payload = message.payload { deliver(payload, toName: name) }
+        case .aliasSend(_, let alias), .aliasSendTT(_, let alias, _):
+            // Dropped once the alias is inactive, as BEAM drops it (membership.md 6.1).
+            if let payload = message.payload { deliver(payload, toAlias: alias) }
         case .monitorP(let from, let target, let reference):
             await monitorRequested(by: from, of: target, reference: reference, on: connection)
         case .demonitorP(_, _, let reference):

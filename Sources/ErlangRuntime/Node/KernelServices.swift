@@ -15,14 +15,13 @@ extension ErlangNode {
 
     /// `net_kernel`'s `{is_auth, Node}` call: the answer is `yes` (`net_kernel.erl`,
     /// `handle_call({is_auth, _Node}, ...)`), because a message that arrived proves the cookie.
-    /// The reply `{Tag, yes}` goes to the caller's pid with the tag as it came, a plain reference
-    /// or `[alias|Ref]` (membership.md 6.1: the caller matches on the whole tag). Other calls get
-    /// no answer here yet.
+    /// The reply `{Tag, yes}` goes as `gen:reply/2` sends it: to the alias of an `[alias|Ref]` tag
+    /// (`ALIAS_SEND`), to the caller's pid for a plain reference. Other calls get no answer here yet.
     static func serveNetKernel(_ process: ErlangProcess) async {
         for await message in process.mailbox {
             guard let (from, tag, request) = genCall(message) else { continue }
             if case .tuple(let elements) = request, elements.count == 2, elements[0] == .atom("is_auth") {
-                try? await process.send(.tuple([tag, .atom("yes")]), to: from)
+                try? await process.reply(.atom("yes"), to: from, tag: tag)
             }
         }
     }

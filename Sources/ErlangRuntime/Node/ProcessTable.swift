@@ -15,6 +15,8 @@ struct ProcessTable {
     private(set) var mailboxes: [PID: Mailbox] = [:]
     private var names: [Atom: PID] = [:]
     private var nameOf: [PID: Atom] = [:]
+    private var aliases: [Reference: PID] = [:]
+    private var aliasesOf: [PID: Set<Reference>] = [:]
 
     init(node: Atom, creation: UInt32) {
         self.node = node
@@ -67,9 +69,27 @@ struct ProcessTable {
         return true
     }
 
-    /// The process exits: its name and mailbox go. Returns the mailbox to close.
+    /// `alias/0`: messages sent to `alias` go to `pid`'s mailbox until ``unalias(_:)``.
+    mutating func addAlias(_ alias: Reference, for pid: PID) {
+        guard mailboxes[pid] != nil else { return }
+        aliases[alias] = pid
+        aliasesOf[pid, default: []].insert(alias)
+    }
+
+    /// `unalias/1`: false when the alias was not active.
+    mutating func removeAlias(_ alias: Reference) -> Bool {
+        guard let pid = aliases.removeValue(forKey: alias) else { return false }
+        aliasesOf[pid]?.remove(alias)
+        return true
+    }
+
+    /// The mailbox an active alias leads to.
+    func mailbox(ofAlias alias: Reference) -> Mailbox? { aliases[alias].flatMap { mailboxes[$0] } }
+
+    /// The process exits: its name, aliases and mailbox go. Returns the mailbox to close.
     mutating func remove(_ pid: PID) -> Mailbox? {
         if let name = nameOf.removeValue(forKey: pid) { names[name] = nil }
+        for alias in aliasesOf.removeValue(forKey: pid) ?? [] { aliases[alias] = nil }
         return mailboxes.removeValue(forKey: pid)
     }
 
@@ -79,6 +99,8 @@ struct ProcessTable {
             mailboxes = [:]
             names = [:]
             nameOf = [:]
+            aliases = [:]
+            aliasesOf = [:]
         }
         return Array(mailboxes.values)
     }
