@@ -2,9 +2,9 @@ import ErlangDistribution
 import ErlangTerm
 
 extension ErlangNode {
-    /// Acts on one message from a peer: messages go to mailboxes, monitors of missing processes
-    /// get `noproc` at once; what this slice does not handle yet (links, exits, aliases, spawn)
-    /// is logged and dropped.
+    /// Acts on one message from a peer: messages (to pids, names and aliases) go to mailboxes;
+    /// monitors, links and exit signals go to their tables; what is not handled yet (spawn
+    /// requests, group leaders) is logged and dropped.
     func handle(_ message: DistributionMessage, from connection: DistributionConnection) async {
         switch message.control {
         case .send(let to), .sendTT(let to, _), .sendSender(_, let to), .sendSenderTT(_, let to, _):
@@ -12,6 +12,9 @@ extension ErlangNode {
         case .regSend(_, let name), .regSendTT(_, let name, _):
             // distribution.md 4.6 and membership.md 1: unknown names (global_name_server, pg) are dropped.
             if let payload = message.payload { deliver(payload, toName: name) }
+        case .link, .unlink, .unlinkID, .unlinkIDAck, .exit, .exitTT, .payloadExit, .payloadExitTT,
+             .exit2, .exit2TT, .payloadExit2, .payloadExit2TT:
+            await handleLinkSignal(message, from: connection)
         case .aliasSend(_, let alias), .aliasSendTT(_, let alias, _):
             // Dropped once the alias is inactive, as BEAM drops it (membership.md 6.1).
             if let payload = message.payload { deliver(payload, toAlias: alias) }

@@ -38,6 +38,7 @@ public final class ErlangNode: Service, Sendable {
     struct State {
         var processes: ProcessTable
         var monitors = MonitorTable()
+        var links = LinkTable()
         var readers: Set<ObjectIdentifier> = []
         var dialing: [NodeName: Task<DistributionConnection, any Error>] = [:]
         var nextReference: UInt64 = 1
@@ -123,7 +124,10 @@ public final class ErlangNode: Service, Sendable {
     private func watchConnections(_ events: AsyncStream<Event>) {
         Task { [self] in
             for await event in events {
-                if case .nodeDown(let peer, _) = event { connectionLost(to: peer) }
+                if case .nodeDown(let peer, _) = event {
+                    connectionLost(to: peer)
+                    linksLost(to: peer)
+                }
             }
         }
     }

@@ -131,15 +131,18 @@ extension ErlangNode {
     }
 
     func remove(_ pid: PID, reason: Term) {
-        let (mailbox, fired, held) = state.withLockedValue { state in
+        let (mailbox, fired, held, linked) = state.withLockedValue { state in
             let mailbox = state.processes.remove(pid)
             let (fired, held) = state.monitors.processExited(pid)
-            return (mailbox, fired, held)
+            return (mailbox, fired, held, state.links.processExited(pid))
         }
         guard let mailbox else { return }
         mailbox.close()
-        guard !fired.isEmpty || !held.isEmpty else { return }
-        Task { await fire(fired, held: held, reason: reason) }
+        guard !fired.isEmpty || !held.isEmpty || !linked.isEmpty else { return }
+        Task {
+            await propagateExit(of: pid, to: linked, reason: reason)
+            await fire(fired, held: held, reason: reason)
+        }
     }
 
     /// Delivers to a local pid; dropped for dead pids and pids of another creation
