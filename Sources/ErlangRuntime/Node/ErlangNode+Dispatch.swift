@@ -3,8 +3,8 @@ import ErlangTerm
 
 extension ErlangNode {
     /// Acts on one message from a peer: messages (to pids, names and aliases) go to mailboxes;
-    /// monitors, links and exit signals go to their tables; what is not handled yet (spawn
-    /// requests, group leaders) is logged and dropped.
+    /// monitors, links and exit signals go to their tables; spawn requests are refused
+    /// with `notsup`; what is not handled yet (group leaders) is logged and dropped.
     func handle(_ message: DistributionMessage, from connection: DistributionConnection) async {
         switch message.control {
         case .send(let to), .sendTT(let to, _), .sendSender(_, let to), .sendSenderTT(_, let to, _):
@@ -15,6 +15,11 @@ extension ErlangNode {
         case .link, .unlink, .unlinkID, .unlinkIDAck, .exit, .exitTT, .payloadExit, .payloadExitTT,
              .exit2, .exit2TT, .payloadExit2, .payloadExit2TT:
             await handleLinkSignal(message, from: connection)
+        case .spawnRequest(let id, let from, _, _, _), .spawnRequestTT(let id, let from, _, _, _, _):
+            // No Erlang code runs here: answer `notsup` at once so that `erpc:call` and
+            // `rpc:call` fail with `{erpc, notsup}` instead of waiting forever (erpc.erl, call/5).
+            let reply = DistributionMessage(control: .spawnReply(id: id, to: from, flags: [], result: .error("notsup")))
+            try? await connection.send(reply)
         case .aliasSend(_, let alias), .aliasSendTT(_, let alias, _):
             // Dropped once the alias is inactive, as BEAM drops it (membership.md 6.1).
             if let payload = message.payload { deliver(payload, toAlias: alias) }
