@@ -52,3 +52,21 @@ extension RuntimeInteropTests {
         }
     }
 }
+
+extension RuntimeInteropTests {
+    /// A hidden Swift node: erl lists it in `nodes(hidden)`, not `nodes()`, and the Swift node
+    /// lists erl among its hidden nodes; ping works both ways.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func aHiddenSwiftNode() async throws {
+        try await RuntimeFixture.run { fixture in
+            let erl = try await fixture.startErl()
+            let swift = try await fixture.startSwift(hidden: true)
+            #expect(try await erl.eval("net_adm:ping('\(swift.name)')") == "pong")
+            #expect(try await erl.eval("{lists:member('\(swift.name)', nodes()), lists:member('\(swift.name)', nodes(hidden))}") == "{false,true}")
+            let erlNode = try NodeName(erl.name)
+            #expect(await swift.ping(erlNode))
+            #expect(swift.hiddenNodes() == [erlNode])
+            #expect(swift.nodes().isEmpty)
+        }
+    }
+}
