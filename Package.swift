@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "ErlangTerm",
                 "ErlangEPMD",
+                "ErlangDistribution",
                 "ErlangRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,6 +130,22 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "ErlangRuntimeTests",
+            dependencies: ["ErlangRuntime", "ErlangDistribution", "ErlangTerm"]
+        ),
+        .testTarget(
+            name: "ErlangRuntimeInteropTests",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                "ErlangTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ],

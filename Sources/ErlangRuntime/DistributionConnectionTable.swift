@@ -55,6 +55,11 @@ final class DistributionConnectionTable: Sendable {
         }
     }
 
+    /// Takes the creation EPMD handed out, for the handshakes from now on.
+    func useCreation(_ creation: UInt32) {
+        state.withLockedValue { $0.localCreation = creation }
+    }
+
     func newAttempt() -> AttemptID {
         state.withLockedValue { state in
             defer { state.nextAttempt += 1 }

@@ -99,6 +99,12 @@ public final class DistributionEndpoint: Sendable {
     /// This node's name: the configured one, or the one a peer assigned when asked.
     public var localName: NodeName? { table.localName }
 
+    /// Uses `creation` (EPMD's answer to the registration) in the handshakes from now on, instead
+    /// of the configured one.
+    public func useCreation(_ creation: UInt32) {
+        table.useCreation(creation)
+    }
+
     /// The connections that are up.
     public var connections: [DistributionConnection] { table.connections }
 

@@ -1,0 +1,91 @@
+import ErlangDistribution
+import ErlangTerm
+
+extension ErlangNode {
+    /// Sends from a local process to any pid: delivered here for this node's pids, otherwise
+    /// over the peer's connection, set up first when there is none (`dist_auto_connect`).
+    func send(_ message: Term, from: PID, to pid: PID) async throws {
+        if pid.node == name.atom {
+            deliver(message, to: pid)
+            return
+        }
+        let peer = try peerName(pid.node)
+        let connection = try await connection(to: peer)
+        let control: ControlMessage = connection.agreedFlags.contains(.sendSender) ? .sendSender(from: from, to: pid) : .send(to: pid)
+        try await send(DistributionMessage(control: control, payload: message), on: connection)
+    }
+
+    /// Sends from a local process to `{Name, Node}`.
+    func send(_ message: Term, from: PID, to name: Atom, at node: NodeName) async throws {
+        if node == self.name {
+            deliver(message, toName: name)
+            return
+        }
+        let connection = try await connection(to: node)
+        try await send(DistributionMessage(control: .regSend(from: from, to: name), payload: message), on: connection)
+    }
+
+    func send(_ message: DistributionMessage, on connection: DistributionConnection) async throws {
+        do {
+            try await connection.send(message)
+        } catch {
+            throw ErlangNodeError(.sendFailed, "cannot send to \(connection.peer): \(error)")
+        }
+    }
+
+    private func peerName(_ atom: Atom) throws -> NodeName {
+        do { return try NodeName(atom.name) } catch { throw ErlangNodeError(.badName, "\(atom) is not a node name") }
+    }
+
+    /// `net_kernel:connect_node/1`: the connection to `peer`, set up if needed. Concurrent callers
+    /// for one peer share one attempt; a failed attempt fails them all, and the next call tries again.
+    ///
+    /// - Throws: ``ErlangNodeError`` (`connectFailed`) when EPMD does not know the peer or the
+    ///   handshake fails (a wrong cookie, for instance).
+    public func connection(to peer: NodeName) async throws -> DistributionConnection {
+        if let connection = endpoint.connection(to: peer) { return connection }
+        let task = try state.withLockedValue { state -> Task<DistributionConnection, any Error> in
+            guard !state.isShutDown else { throw ErlangNodeError(.shutDown, "the node \(name) has shut down") }
+            if let task = state.dialing[peer] { return task }
+            let task = Task { try await self.dial(peer) }
+            state.dialing[peer] = task
+            return task
+        }
+        return try await task.value
+    }
+
+    /// Connects to `peer`; returns once the connection is up.
+    ///
+    /// - Throws: ``ErlangNodeError`` (`connectFailed`).
+    public func connect(to peer: NodeName) async throws {
+        _ = try await connection(to: peer)
+    }
+
+    private func dial(_ peer: NodeName) async throws -> DistributionConnection {
+        defer { state.withLockedValue { _ = $0.dialing.removeValue(forKey: peer) } }
+        do {
+            // erl_epmd:port_please/2 on the peer's host, then inet_tcp_dist:setup/5.
+            let record = try await epmd.portPlease(name: peer.alive, host: peer.host)
+            let connection = try await endpoint.connect(to: peer, host: peer.host, port: Int(record.port))
+            startReading(connection)
+            return connection
+        } catch {
+            logger.info("cannot connect", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            throw ErlangNodeError(.connectFailed, "cannot connect to \(peer): \(error)")
+        }
+    }
+
+    /// Reads a connection's messages on a task of its own, once per connection.
+    func startReading(_ connection: DistributionConnection) {
+        let isNew = state.withLockedValue { $0.readers.insert(ObjectIdentifier(connection)).inserted }
+        guard isNew else { return }
+        Task { [self] in
+            do {
+                for try await message in connection.incoming { await handle(message, from: connection) }
+            } catch {
+                logger.debug("connection ended", metadata: ["peer": "\(connection.peer)", "error": "\(error)"])
+            }
+            state.withLockedValue { _ = $0.readers.remove(ObjectIdentifier(connection)) }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import ErlangTerm
+import NIOConcurrencyHelpers
+
+/// A process's mailbox: the messages in arrival order, with selective receive.
+///
+/// Iterating it takes messages in order; ``receive(matching:timeout:)`` takes the first message
+/// that matches, leaving the others in place, as Erlang's `receive` does. The sequence ends when
+/// the process exits.
+public final class Mailbox: AsyncSequence, Sendable {
+    public typealias Element = Term
+
+    struct Waiter {
+        let id: Int
+        let matches: @Sendable (Term) -> Bool
+        let continuation: CheckedContinuation<Term?, Never>
+    }
+
+    struct State {
+        var messages: [Term] = []
+        var head = 0
+        var waiters: [Waiter] = []
+        var nextWaiter = 0
+        var closed = false
+
+        /// Takes the first queued message that matches.
+        mutating func take(matching matches: (Term) -> Bool) -> Term? {
+            guard let index = messages[head...].firstIndex(where: matches) else { return nil }
+            let message = messages[index]
+            if index == head {
+                head += 1
+                if head > 1024, head * 2 > messages.count {
+                    messages.removeFirst(head)
+                    head = 0
+                }
+            } else {
+                messages.remove(at: index)
+            }
+            return message
+        }
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    init() {}
+
+    /// The number of messages waiting.
+    public var count: Int { state.withLockedValue { $0.messages.count - $0.head } }
+
+    /// Delivers a message: to a receiver waiting for it, or to the end of the queue. Dropped once
+    /// the process has exited.
+    func deliver(_ message: Term) {
+        let waiter = state.withLockedValue { state -> Waiter? in
+            guard !state.closed else { return nil }
+            if let index = state.waiters.firstIndex(where: { $0.matches(message) }) {
+                return state.waiters.remove(at: index)
+            }
+            state.messages.append(message)
+            return nil
+        }
+        waiter?.continuation.resume(returning: message)
+    }
+
+    /// Ends the mailbox: waiting receivers get nil, queued messages go.
+    func close() {
+        let waiters = state.withLockedValue { state -> [Waiter] in
+            state.closed = true
+            state.messages = []
+            state.head = 0
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.continuation.resume(returning: nil) }
+    }
+
+    /// Takes the first message that `matches` (every message by default), waiting for one to
+    /// arrive for at most `timeout` (forever when nil), as `receive ... after Timeout -> ... end`.
+    ///
+    /// `matches` runs while the mailbox is locked: keep it fast and do not touch the mailbox in it.
+    ///
+    /// - Returns: the message, or nil on timeout, cancellation, or when the process has exited.
+    public func receive(
+        matching matches: @escaping @Sendable (Term) -> Bool = { _ in true },
+        timeout: Duration? = nil
+    ) async -> Term? {
+        let id = state.withLockedValue { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Term?, Never>) in
+                let immediate = state.withLockedValue { state -> Term?? in
+                    if let message = state.take(matching: matches) { return .some(message) }
+                    if state.closed || Task.isCancelled || timeout == .zero { return .some(nil) }
+                    state.waiters.append(Waiter(id: id, matches: matches, continuation: continuation))
+                    return nil
+                }
+                if let immediate {
+                    continuation.resume(returning: immediate)
+                } else if let timeout {
+                    Task { [self] in
+                        try? await Task.sleep(for: timeout)
+                        giveUp(id)
+                    }
+                }
+            }
+        } onCancel: {
+            giveUp(id)
+        }
+    }
+
+    private func giveUp(_ id: Int) {
+        let waiter = state.withLockedValue { state -> Waiter? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        waiter?.continuation.resume(returning: nil)
+    }
+
+    /// Iterates the messages in order.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(mailbox: self) }
+
+    /// Takes the messages in order; ends when the process exits.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let mailbox: Mailbox
+
+        /// The next message, or nil once the process has exited.
+        public mutating func next() async -> Term? {
+            await mailbox.receive()
+        }
+    }
+}

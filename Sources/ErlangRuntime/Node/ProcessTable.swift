@@ -1,0 +1,107 @@
+import ErlangTerm
+
+/// The node's processes and registered names: pure state, kept under the node's lock.
+///
+/// Pids are numbered as ERTS numbers them (`erl_ptab.c`): a 28-bit process number, handed out in
+/// increasing order and skipping numbers in use, split into a 15-bit id and a 13-bit serial
+/// (`erl_term.h`, `_PID_NUM_SIZE`), so a pid is never reused while its process lives.
+struct ProcessTable {
+    static let numberBits: UInt32 = 28
+    static let idBits: UInt32 = 15
+
+    let node: Atom
+    let creation: UInt32
+    private var nextNumber: UInt32 = 1
+    private(set) var mailboxes: [PID: Mailbox] = [:]
+    private var names: [Atom: PID] = [:]
+    private var nameOf: [PID: Atom] = [:]
+    private var aliases: [Reference: PID] = [:]
+    private var aliasesOf: [PID: Set<Reference>] = [:]
+
+    init(node: Atom, creation: UInt32) {
+        self.node = node
+        self.creation = creation
+    }
+
+    /// The pid for process number `number`.
+    func pid(number: UInt32) -> PID {
+        PID(node: node, id: number & (1 << Self.idBits - 1), serial: number >> Self.idBits, creation: creation)
+    }
+
+    /// A new process with its mailbox.
+    mutating func spawn() -> (PID, Mailbox) {
+        var pid = pid(number: nextNumber)
+        while mailboxes[pid] != nil {
+            advance()
+            pid = self.pid(number: nextNumber)
+        }
+        advance()
+        let mailbox = Mailbox()
+        mailboxes[pid] = mailbox
+        return (pid, mailbox)
+    }
+
+    private mutating func advance() {
+        nextNumber = (nextNumber + 1) & (1 << Self.numberBits - 1)
+    }
+
+    /// Whether `pid` is one of this node's live processes (same node name and creation).
+    func isAlive(_ pid: PID) -> Bool { mailboxes[pid] != nil }
+
+    /// The mailbox of a live local process; nil for pids of other nodes, of older creations, or dead.
+    func mailbox(of pid: PID) -> Mailbox? { mailboxes[pid] }
+
+    /// The process registered as `name`.
+    func whereis(_ name: Atom) -> PID? { names[name] }
+
+    /// `register/2`: false when the name is taken, the process has a name, or it is not alive.
+    mutating func register(_ name: Atom, _ pid: PID) -> Bool {
+        guard names[name] == nil, nameOf[pid] == nil, mailboxes[pid] != nil, name != "undefined" else { return false }
+        names[name] = pid
+        nameOf[pid] = name
+        return true
+    }
+
+    /// `unregister/1`: false when the name was not registered.
+    mutating func unregister(_ name: Atom) -> Bool {
+        guard let pid = names.removeValue(forKey: name) else { return false }
+        nameOf[pid] = nil
+        return true
+    }
+
+    /// `alias/0`: messages sent to `alias` go to `pid`'s mailbox until ``unalias(_:)``.
+    mutating func addAlias(_ alias: Reference, for pid: PID) {
+        guard mailboxes[pid] != nil else { return }
+        aliases[alias] = pid
+        aliasesOf[pid, default: []].insert(alias)
+    }
+
+    /// `unalias/1`: false when the alias was not active.
+    mutating func removeAlias(_ alias: Reference) -> Bool {
+        guard let pid = aliases.removeValue(forKey: alias) else { return false }
+        aliasesOf[pid]?.remove(alias)
+        return true
+    }
+
+    /// The mailbox an active alias leads to.
+    func mailbox(ofAlias alias: Reference) -> Mailbox? { aliases[alias].flatMap { mailboxes[$0] } }
+
+    /// The process exits: its name, aliases and mailbox go. Returns the mailbox to close.
+    mutating func remove(_ pid: PID) -> Mailbox? {
+        if let name = nameOf.removeValue(forKey: pid) { names[name] = nil }
+        for alias in aliasesOf.removeValue(forKey: pid) ?? [] { aliases[alias] = nil }
+        return mailboxes.removeValue(forKey: pid)
+    }
+
+    /// Every process goes (node shutdown).
+    mutating func removeAll() -> [Mailbox] {
+        defer {
+            mailboxes = [:]
+            names = [:]
+            nameOf = [:]
+            aliases = [:]
+            aliasesOf = [:]
+        }
+        return Array(mailboxes.values)
+    }
+}

@@ -1,0 +1,118 @@
+import ErlangDistribution
+import ErlangRuntime
+import ErlangTerm
+import ErlangTestSupport
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+/// What one runtime interop test starts: a private EPMD, `erl` nodes and Swift nodes. Tear down
+/// stops exactly these, whatever the test did.
+final class RuntimeFixture: Sendable {
+    let epmd: DistributionTestEPMD
+    let cookie = DistributionTestNames.cookie()
+    private let erlNodes = NIOLockedValueBox<[ErlangNodeProcess]>([])
+    private let swiftNodes = NIOLockedValueBox<[ErlangNode]>([])
+
+    private init(epmd: DistributionTestEPMD) {
+        self.epmd = epmd
+    }
+
+    /// Runs `body` with a fresh fixture and always tears it down.
+    static func run<T: Sendable>(_ body: (RuntimeFixture) async throws -> T) async throws -> T {
+        _ = try ErlangInterop.requireErl()
+        let fixture = RuntimeFixture(epmd: try await DistributionTestEPMD())
+        do {
+            let result = try await body(fixture)
+            await fixture.tearDown()
+            return result
+        } catch {
+            let logs = fixture.erlNodes.withLockedValue { $0 }.map { "--- \($0.name):\n\($0.log)" }.joined(separator: "\n")
+            await fixture.tearDown()
+            throw InteropError("\(error)\n\(logs)")
+        }
+    }
+
+    private func tearDown() async {
+        for node in swiftNodes.withLockedValue({ $0 }) { await node.shutdown() }
+        for node in erlNodes.withLockedValue({ $0 }) { node.stop() }
+        epmd.stop()
+    }
+
+    /// An `erl` node registered with this fixture's EPMD.
+    func startErl(_ prefix: String = "erl", alive: String? = nil, cookie: String? = nil, hidden: Bool = false) async throws -> ErlangNodeProcess {
+        let node = try await ErlangNodeProcess(
+            alive: alive ?? DistributionTestNames.unique(prefix), cookie: cookie ?? self.cookie,
+            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port, hidden: hidden)
+        erlNodes.withLockedValue { $0.append(node) }
+        return node
+    }
+
+    /// A Swift node `<prefix>_...@127.0.0.1` registered with this fixture's EPMD.
+    func startSwift(_ prefix: String = "swift", cookie: String? = nil, hidden: Bool = false) async throws -> ErlangNode {
+        var logger = Logger(label: "swerl.runtime-interop")
+        logger.logLevel = .info
+        let node = try await ErlangNode.start(.init(
+            name: .long(DistributionTestNames.unique(prefix) + "@127.0.0.1"), cookie: .explicit(cookie ?? self.cookie),
+            epmdPort: epmd.port, listenHost: "127.0.0.1", hidden: hidden, logger: logger))
+        swiftNodes.withLockedValue { $0.append(node) }
+        return node
+    }
+}
+
+/// Runs a program with extra environment variables; returns its exit status and standard output.
+/// Stops exactly the process it started when it outlives `timeout`.
+func runProgram(_ executable: String, _ arguments: [String], environment extra: [String: String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+    let stdout = Pipe()
+    process.standardOutput = stdout
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    let output = NIOLockedValueBox(Data())
+    stdout.fileHandleForReading.readabilityHandler = { handle in
+        let data = handle.availableData
+        output.withLockedValue { $0.append(data) }
+    }
+    let exited = NIOLockedValueBox(false)
+    process.terminationHandler = { _ in exited.withLockedValue { $0 = true } }
+    try process.run()
+    let deadline = ContinuousClock.now + timeout
+    while !exited.withLockedValue({ $0 }) {
+        if ContinuousClock.now > deadline {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw InteropError("\(executable) ran longer than \(timeout)")
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    process.waitUntilExit()
+    stdout.fileHandleForReading.readabilityHandler = nil
+    let rest = try stdout.fileHandleForReading.readToEnd() ?? Data()
+    let text = output.withLockedValue { String(decoding: $0 + rest, as: UTF8.self) }
+    return (process.terminationStatus, text)
+}
+
+/// The `swerl` executable built beside the tests (or SWERL_BIN).
+func swerlExecutable() throws -> String {
+    if let path = ProcessInfo.processInfo.environment["SWERL_BIN"] { return path }
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent("swerl").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        directory.deleteLastPathComponent()
+    }
+    throw InteropError("the swerl executable is not built next to the tests (run `swift build` first, or set SWERL_BIN)")
+}
+
+/// Polls `value` every 20 ms until it is not nil or `timeout` passes.
+func poll<T>(timeout: Duration = .seconds(30), _ what: String, _ value: () async throws -> T?) async throws -> T {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        if let found = try await value() { return found }
+        guard ContinuousClock.now < deadline else { throw InteropError("no \(what) within \(timeout)") }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
