@@ -72,6 +72,16 @@ let package = Package(
             ],
             path: "Benchmarks/swerl-epmd-bench"
         ),
+        .executableTarget(
+            name: "swerl-dist-peer",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/swerl-dist-peer"
+        ),
         .target(name: "ErlangTestSupport", path: "Tests/ErlangTestSupport"),
         .testTarget(
             name: "ErlangTermTests",
