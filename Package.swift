@@ -78,6 +78,8 @@ let package = Package(
                 "ErlangTerm",
                 "ErlangDistribution",
                 "ErlangRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/swerl-dist-peer"

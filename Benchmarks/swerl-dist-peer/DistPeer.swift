@@ -7,6 +7,7 @@ import ErlangDistribution
 import ErlangRuntime
 import ErlangTerm
 import Logging
+import NIOPosix
 
 /// The Swift peer of the shared distribution benchmark (`bench/dist/dist_bench.erl`, README
 /// "Distribution peer contract"): node `NAME@<short hostname>`, registered with the EPMD on
@@ -34,15 +35,19 @@ struct DistPeer {
         logger.logLevel = .warning
         let name = try NodeName(alive: alive, host: shortHostName())
         // Hidden like the ei and JInterface peers: the driver's global and pg then leave it alone.
-        let endpoint = DistributionEndpoint(configuration: .init(
-            name: .name(name), cookie: cookie, hidden: true, logger: logger))
+        // One event loop for every connection, and the consumer tasks run on it too.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let executor = EventLoopExecutor(group.next())
+        let endpoint = DistributionEndpoint(
+            configuration: .init(name: .name(name), cookie: cookie, hidden: true, logger: logger),
+            eventLoopGroup: group)
         let listener = try await endpoint.listen(host: "0.0.0.0", port: 0)
         let registration = try await EPMDClient().register(name: alive, port: UInt16(listener.port))
         say("swerl-dist-peer: \(name) listening on \(listener.port)")
         for await connection in listener.connections {
             // One task per connection: a reconnect may finish its handshake before the old
             // connection's stream has ended.
-            Task { await serve(connection) }
+            Task(executorPreference: executor) { await serve(connection) }
         }
         withExtendedLifetime(registration) {}
     }
