@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
         .library(name: "ErlangRuntime", targets: ["ErlangRuntime"]),
         .executable(name: "swerl", targets: ["swerl"]),
+        .executable(name: "swerl-etf-bench", targets: ["swerl-etf-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -71,6 +72,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/swerl-epmd-bench"
+        ),
+        .executableTarget(
+            name: "swerl-etf-bench",
+            dependencies: [
+                "ErlangTerm",
+                // ByteBuffer only: `ETFEncoder.encode(_:into:)` takes one, and the bench reuses it.
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "swerl-dist-peer",

@@ -3,7 +3,7 @@
 /// The name is kept as Swift text; on the wire it is written as UTF-8 (`SMALL_ATOM_UTF8_EXT`
 /// or `ATOM_UTF8_EXT`), or as Latin-1 `ATOM_EXT` when the encoder is asked for OTP 25's
 /// `term_to_binary/1` defaults.
-public struct Atom: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct Atom: Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// The atom's text.
     public let name: String
 
@@ -37,6 +37,21 @@ public struct Atom: Sendable, Hashable, ExpressibleByStringLiteral, CustomString
     public static let error: Atom = "error"
     /// The node name of a node that is not distributed, `nonode@nohost`.
     public static let noNode: Atom = "nonode@nohost"
+}
+
+extension Atom: Hashable {
+    /// Atoms are equal when their UTF-8 bytes are: Erlang has no notion of canonically equivalent
+    /// text, so `'é'` as one code point and as `e` plus a combining accent are two atoms (Swift's
+    /// `String ==` would call them equal).
+    public static func == (lhs: Atom, rhs: Atom) -> Bool {
+        lhs.name.utf8.elementsEqual(rhs.name.utf8)
+    }
+
+    /// Hashes the UTF-8 bytes, consistently with `==`.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name.utf8.count)
+        for byte in name.utf8 { hasher.combine(byte) }
+    }
 }
 
 extension Atom: Comparable {

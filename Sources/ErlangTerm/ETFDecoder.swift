@@ -39,24 +39,21 @@ public struct ETFDecoder: Sendable {
     /// `binary_to_term/1` ignores them.
     public func decode(_ bytes: [UInt8]) throws -> Term {
         try bytes.withUnsafeBytes { raw in
-            var reader = ETFReader(raw, limits: limits, atomCache: [])
-            return try reader.readVersionedTerm()
+            try ETFReader.reading(raw, limits: limits) { try $0.readVersionedTerm() }
         }
     }
 
     /// Decodes one term that starts with the version byte 131 from the readable bytes of `buffer`.
     public func decode(_ buffer: ByteBuffer) throws -> Term {
         try buffer.withUnsafeReadableBytes { raw in
-            var reader = ETFReader(raw, limits: limits, atomCache: [])
-            return try reader.readVersionedTerm()
+            try ETFReader.reading(raw, limits: limits) { try $0.readVersionedTerm() }
         }
     }
 
     /// Reads one term that starts with the version byte 131 and moves the reader index past it.
     public func read(from buffer: inout ByteBuffer) throws -> Term {
         let (term, consumed) = try buffer.withUnsafeReadableBytes { raw in
-            var reader = ETFReader(raw, limits: limits, atomCache: [])
-            return (try reader.readVersionedTerm(), reader.offset)
+            try ETFReader.reading(raw, limits: limits) { (try $0.readVersionedTerm(), $0.offset) }
         }
         buffer.moveReaderIndex(forwardBy: consumed)
         return term
@@ -67,8 +64,7 @@ public struct ETFDecoder: Sendable {
     /// the reader index past it.
     public func readUnversioned(from buffer: inout ByteBuffer, atomCache: [Atom] = []) throws -> Term {
         let (term, consumed) = try buffer.withUnsafeReadableBytes { raw in
-            var reader = ETFReader(raw, limits: limits, atomCache: atomCache)
-            return (try reader.readTerm(depth: 0), reader.offset)
+            try ETFReader.reading(raw, limits: limits, atomCache: atomCache) { (try $0.readTerm(depth: 0), $0.offset) }
         }
         buffer.moveReaderIndex(forwardBy: consumed)
         return term
@@ -81,57 +77,94 @@ struct ETFReader {
     let limits: ETFDecoder.Limits
     let atomCache: [Atom]
     /// Added to every offset in errors, for terms inflated from a compressed envelope.
-    var offsetBase = 0
+    let offsetBase: Int
     var offset = 0
+    /// What this decode has made and may share again; see ``reading(_:limits:atomCache:offsetBase:_:)``.
+    let memos: UnsafeMutablePointer<DecodeMemos>
 
-    init(_ bytes: UnsafeRawBufferPointer, limits: ETFDecoder.Limits, atomCache: [Atom]) {
+    private init(
+        _ bytes: UnsafeRawBufferPointer, limits: ETFDecoder.Limits, atomCache: [Atom], offsetBase: Int,
+        memos: UnsafeMutablePointer<DecodeMemos>
+    ) {
         self.bytes = bytes
         self.limits = limits
         self.atomCache = atomCache
+        self.offsetBase = offsetBase
+        self.memos = memos
     }
 
-    var remaining: Int { bytes.count - offset }
+    /// Runs `body` with a reader over `bytes`. The decode's memos live on this function's stack
+    /// and the reader holds only a pointer to them: they die with the decode, and the reader stays
+    /// small enough to be passed around in registers (a larger one was copied whole on every call).
+    static func reading<Result>(
+        _ bytes: UnsafeRawBufferPointer, limits: ETFDecoder.Limits, atomCache: [Atom] = [], offsetBase: Int = 0,
+        _ body: (inout ETFReader) throws -> Result
+    ) rethrows -> Result {
+        var memos = DecodeMemos()
+        return try withUnsafeMutablePointer(to: &memos) { memos in
+            var reader = ETFReader(bytes, limits: limits, atomCache: atomCache, offsetBase: offsetBase, memos: memos)
+            return try body(&reader)
+        }
+    }
+
+    // The offset never passes the end, so this cannot overflow.
+    var remaining: Int { bytes.count &- offset }
 
     func error(_ code: ErlangTermError.Code, _ detail: String, at position: Int? = nil) -> ErlangTermError {
         ErlangTermError(code, at: offsetBase + (position ?? offset), detail)
     }
 
-    mutating func need(_ count: Int) throws {
+    // Every read goes through `need`, so it must inline to a compare and a branch. The error is
+    // built and thrown out of line by a static function given plain values: an error built
+    // inline, or a method called on the reader, would take stack space (a copy of the reader) in
+    // every frame of the recursive descent, once per inlined check.
+    @inline(__always)
+    func need(_ count: Int) throws {
         guard count <= remaining else {
-            throw error(.truncated, "needs \(count) more bytes, \(remaining) left")
+            try Self.throwTruncated(needing: count, remaining: remaining, at: offsetBase + offset)
         }
     }
 
+    @inline(never)
+    static func throwTruncated(needing count: Int, remaining: Int, at position: Int) throws -> Never {
+        throw ErlangTermError(.truncated, at: position, "needs \(count) more bytes, \(remaining) left")
+    }
+
+    @inline(__always)
     mutating func u8() throws -> UInt8 {
         try need(1)
-        defer { offset += 1 }
+        defer { offset &+= 1 }
         return bytes[offset]
     }
 
+    @inline(__always)
     mutating func u16() throws -> UInt16 {
         try need(2)
-        defer { offset += 2 }
+        defer { offset &+= 2 }
         return UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
 
+    @inline(__always)
     mutating func u32() throws -> UInt32 {
         try need(4)
-        defer { offset += 4 }
+        defer { offset &+= 4 }
         return UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
+    @inline(__always)
     mutating func u64() throws -> UInt64 {
         try need(8)
-        defer { offset += 8 }
+        defer { offset &+= 8 }
         return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
+    // `Array(unsafeUninitializedCapacity:)` would call an unspecialised runtime function that
+    // looks up type metadata on every call; this initialiser is specialised and copies with memcpy.
     mutating func byteArray(_ count: Int) throws -> [UInt8] {
-        try need(count)
-        defer { offset += count }
-        return Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]))
+        Array(try slice(count))
     }
 
+    @inline(__always)
     mutating func slice(_ count: Int) throws -> UnsafeRawBufferPointer {
         try need(count)
         defer { offset += count }
@@ -140,10 +173,16 @@ struct ETFReader {
 
     /// Checks a count against what is left: each of `count` items needs at least `bytesEach` bytes,
     /// so a hostile header fails here instead of allocating.
-    mutating func plausible(_ count: Int, bytesEach: Int, what: String) throws {
+    @inline(__always)
+    func plausible(_ count: Int, bytesEach: Int, what: @autoclosure () -> String) throws {
         guard count <= remaining / bytesEach else {
-            throw error(.truncated, "\(what) of \(count) cannot fit in the \(remaining) bytes left")
+            try Self.throwImplausible(count, what: what(), remaining: remaining, at: offsetBase + offset)
         }
+    }
+
+    @inline(never)
+    static func throwImplausible(_ count: Int, what: String, remaining: Int, at position: Int) throws -> Never {
+        throw ErlangTermError(.truncated, at: position, "\(what) of \(count) cannot fit in the \(remaining) bytes left")
     }
 
     mutating func readVersionedTerm() throws -> Term {

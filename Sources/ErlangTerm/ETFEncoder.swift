@@ -34,7 +34,7 @@ public struct ETFEncoder: Sendable {
     public func encode(_ term: Term) throws -> [UInt8] {
         var buffer = ByteBuffer()
         try encode(term, into: &buffer)
-        return buffer.readBytes(length: buffer.readableBytes) ?? []
+        return Array(buffer.readableBytesView)
     }
 
     /// Appends `term` with the version byte 131 to `buffer`.
@@ -43,21 +43,31 @@ public struct ETFEncoder: Sendable {
             try encodeCompressed(term, level: level, into: &buffer)
             return
         }
-        buffer.writeInteger(ETFTag.version)
-        if case .local(let local) = term {
-            buffer.writeInteger(ETFTag.local)
-            buffer.writeBytes(local.bytes)
-            return
-        }
-        try writeUnversioned(term, into: &buffer)
+        try write(into: &buffer) { try $0.writeVersioned(term) }
     }
 
     /// Appends `term` without a version byte, as terms follow a distribution header.
     public func writeUnversioned(_ term: Term, into buffer: inout ByteBuffer) throws {
-        var writer = ETFWriter(buffer: buffer, latin1Atoms: minorVersion != .v2, oldFloats: minorVersion == .v0)
-        buffer = ByteBuffer()  // Hand the storage to the writer so appends do not copy it.
-        defer { buffer = writer.buffer }
-        try writer.write(term)
+        try write(into: &buffer) { try $0.write(term) }
+    }
+
+    /// Runs `body` with a writer over the buffer's free capacity and keeps what it wrote. When the
+    /// term does not fit, the buffer grows (at least doubling) and the term is written again from
+    /// its start; a reused buffer soon has room for every term, so each is written once.
+    private func write(into buffer: inout ByteBuffer, _ body: (inout ETFWriter) throws -> Void) throws {
+        var room = max(buffer.writableBytes, 256)
+        while true {
+            do {
+                try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { memory in
+                    var writer = ETFWriter(into: memory, latin1Atoms: minorVersion != .v2, oldFloats: minorVersion == .v0)
+                    try body(&writer)
+                    return writer.count
+                }
+                return
+            } catch let overflow as ETFWriter.Overflow {
+                room = max(overflow.needed, 2 * overflow.capacity)
+            }
+        }
     }
 
     private func encodeCompressed(_ term: Term, level: Int, into buffer: inout ByteBuffer) throws {

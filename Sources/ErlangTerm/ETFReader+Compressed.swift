@@ -27,9 +27,7 @@ extension ETFReader {
             throw error(.invalidCompression, "inflated to \(output.readableBytes) bytes, \(declared) declared", at: start)
         }
         return try output.withUnsafeReadableBytes { raw in
-            var inner = ETFReader(raw, limits: limits, atomCache: atomCache)
-            inner.offsetBase = start + 5
-            return try inner.readTerm(depth: 0)
+            try ETFReader.reading(raw, limits: limits, atomCache: atomCache, offsetBase: start + 5) { try $0.readTerm(depth: 0) }
         }
     }
 }

@@ -1,5 +1,9 @@
 extension ETFReader {
     /// Reads one term at the cursor (no version byte).
+    ///
+    /// The terms that nest, and the leaves that fill most messages, are read here; the rest in
+    /// ``readRareTerm(tag:start:depth:)``, out of line, so that this function's stack frame (one
+    /// per level of nesting, up to the depth limit) stays small.
     mutating func readTerm(depth: Int) throws -> Term {
         let start = offset
         let tag = try u8()
@@ -11,19 +15,26 @@ extension ETFReader {
         case ETFTag.smallTuple: return try readTuple(arity: Int(try u8()), depth: depth)
         case ETFTag.largeTuple: return try readTuple(arity: Int(try u32()), depth: depth)
         case ETFTag.nil: return .list([])
-        case ETFTag.string: return try readString()
         case ETFTag.list: return try readList(depth: depth)
         case ETFTag.binary: return .binary(try byteArray(Int(try u32())))
         case ETFTag.map: return try readMap(depth: depth)
         case ETFTag.newFloat: return try readNewFloat(start: start)
+        case ETFTag.newPid, ETFTag.pid: return .pid(try readPidBody(tag: tag))
+        case ETFTag.newerReference, ETFTag.newReference, ETFTag.reference:
+            return .reference(try readReferenceBody(tag: tag, start: start))
+        default: return try readRareTerm(tag: tag, start: start, depth: depth)
+        }
+    }
+
+    @inline(never)
+    private mutating func readRareTerm(tag: UInt8, start: Int, depth: Int) throws -> Term {
+        switch tag {
+        case ETFTag.string: return try readString()
         case ETFTag.float: return try readOldFloat(start: start)
         case ETFTag.smallBig: return try readBig(count: Int(try u8()), start: start)
         case ETFTag.largeBig: return try readBig(count: Int(try u32()), start: start)
         case ETFTag.bitBinary: return try readBitBinary(start: start)
-        case ETFTag.newPid, ETFTag.pid: return .pid(try readPidBody(tag: tag))
         case ETFTag.newPort, ETFTag.v4Port, ETFTag.port: return .port(try readPortBody(tag: tag))
-        case ETFTag.newerReference, ETFTag.newReference, ETFTag.reference:
-            return .reference(try readReferenceBody(tag: tag, start: start))
         case ETFTag.export: return .fun(try readExport(start: start))
         case ETFTag.newFun: return .fun(try readClosure(depth: depth, start: start))
         case ETFTag.local:
@@ -35,20 +46,35 @@ extension ETFReader {
         }
     }
 
+    @inline(__always)
     private func deeper(_ depth: Int) throws -> Int {
         guard depth < limits.maxDepth else {
-            throw error(.depthLimitExceeded, "nesting deeper than \(limits.maxDepth)")
+            try Self.throwTooDeep(limit: limits.maxDepth, at: offsetBase + offset)
         }
         return depth + 1
+    }
+
+    @inline(never)
+    private static func throwTooDeep(limit: Int, at position: Int) throws -> Never {
+        throw ErlangTermError(.depthLimitExceeded, at: position, "nesting deeper than \(limit)")
     }
 
     private mutating func readTuple(arity: Int, depth: Int) throws -> Term {
         try plausible(arity, bytesEach: 1, what: "a tuple")
         let inner = try deeper(depth)
+        if arity == 2 { return .tuple(try readPair(depth: inner)) }
         var elements: [Term] = []
         elements.reserveCapacity(arity)
         for _ in 0..<arity { elements.append(try readTerm(depth: inner)) }
         return .tuple(elements)
+    }
+
+    /// Two terms in an array made by a literal, which allocates it at its size directly;
+    /// `reserveCapacity` goes through the general path for growing an array. Pairs are the
+    /// commonest tuples (`{Key, Value}`, `{ok, Result}`).
+    private mutating func readPair(depth: Int) throws -> [Term] {
+        let first = try readTerm(depth: depth)
+        return [first, try readTerm(depth: depth)]
     }
 
     private mutating func readString() throws -> Term {
@@ -64,7 +90,15 @@ extension ETFReader {
         let inner = try deeper(depth)
         var elements: [Term] = []
         elements.reserveCapacity(count)
-        for _ in 0..<count { elements.append(try readTerm(depth: inner)) }
+        for _ in 0..<count {
+            // Small integers, the commonest list elements, are read here without a call.
+            if remaining >= 2, bytes[offset] == ETFTag.smallInteger {
+                elements.append(.integer(Int(bytes[offset &+ 1])))
+                offset &+= 2
+            } else {
+                elements.append(try readTerm(depth: inner))
+            }
+        }
         if remaining > 0, bytes[offset] == ETFTag.nil {
             offset += 1
             return .list(elements)
@@ -79,10 +113,12 @@ extension ETFReader {
         let inner = try deeper(depth)
         var entries: [TermMap.Entry] = []
         entries.reserveCapacity(count)
+        var order = KeyOrder()
         for _ in 0..<count {
-            let key = try readTerm(depth: inner)
+            let key = try readMapKey(depth: inner, order: &order)
             entries.append(TermMap.Entry(key: key, value: try readTerm(depth: inner)))
         }
+        if order.isProvenAscending { return .map(TermMap(sortedUniqueEntries: entries)) }
         return .map(try sortedUnique(entries, start: start))
     }
 
@@ -99,10 +135,21 @@ extension ETFReader {
     }
 
     private static func strictlyAscending(_ entries: [TermMap.Entry]) -> Bool {
-        for index in entries.indices.dropFirst() where Term.exactOrder(entries[index - 1].key, entries[index].key) >= 0 {
+        for index in entries.indices.dropFirst() where !precedes(entries[index - 1].key, entries[index].key) {
             return false
         }
         return true
+    }
+
+    /// Whether `lhs` comes strictly before `rhs` in map-key order, with short paths for the keys
+    /// that JSON-like and record-like maps use.
+    private static func precedes(_ lhs: Term, _ rhs: Term) -> Bool {
+        switch (lhs, rhs) {
+        case (.binary(let a), .binary(let b)): return Term.orderBytes(a, b) < 0
+        case (.atom(let a), .atom(let b)): return a < b
+        case (.integer(let a), .integer(let b)): return a < b
+        default: return Term.exactOrder(lhs, rhs) < 0
+        }
     }
 
     private mutating func readNewFloat(start: Int) throws -> Term {

@@ -89,7 +89,7 @@ enum BitOrder {
     static func order(_ a: BitView, _ b: BitView) -> Int {
         let commonBits = min(a.bitCount, b.bitCount)
         let wholeBytes = commonBits / 8
-        let prefix = Term.orderBytes(Array(a.bytes.prefix(wholeBytes)), Array(b.bytes.prefix(wholeBytes)))
+        let prefix = Term.orderPrefixes(a.bytes, b.bytes, count: wholeBytes)
         if prefix != 0 { return prefix }
         let leftover = commonBits % 8
         if leftover > 0 {

@@ -163,12 +163,16 @@ extension Term: Comparable {
     }
 
     static func orderBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        let common = min(a.count, b.count)
+        let result = orderPrefixes(a, b, count: min(a.count, b.count))
+        return result != 0 ? result : sign(a.count, b.count)
+    }
+
+    /// The order of the first `count` bytes of each, which both must have.
+    static func orderPrefixes(_ a: [UInt8], _ b: [UInt8], count: Int) -> Int {
         let result = a.withUnsafeBytes { x in
-            b.withUnsafeBytes { y in common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common) }
+            b.withUnsafeBytes { y in count == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, count) }
         }
-        if result != 0 { return result < 0 ? -1 : 1 }
-        return sign(a.count, b.count)
+        return result == 0 ? 0 : (result < 0 ? -1 : 1)
     }
 
     private static func orderLists(_ a: ListView, _ b: ListView, mode: OrderMode) -> Int {

@@ -27,20 +27,15 @@ public struct TermMap: Sendable, Hashable, ExpressibleByDictionaryLiteral {
 
     /// A map from pairs; a later pair replaces an earlier one with the same key, as `maps:from_list/1`.
     public init(_ pairs: [(Term, Term)]) {
-        var byKey: [Entry] = []
-        byKey.reserveCapacity(pairs.count)
-        for (offset, pair) in pairs.enumerated() {
-            byKey.append(Entry(key: pair.0, value: .integer(offset)))
-        }
-        // A stable sort keeps insertion order among equal keys so the last one can win.
-        let sorted = byKey.enumerated().sorted { lhs, rhs in
-            let order = Term.exactOrder(lhs.element.key, rhs.element.key)
-            return order == 0 ? lhs.offset < rhs.offset : order < 0
+        // Sorting positions stably keeps insertion order among equal keys, so the last one can win.
+        let order = pairs.indices.sorted { lhs, rhs in
+            let keyOrder = Term.exactOrder(pairs[lhs].0, pairs[rhs].0)
+            return keyOrder == 0 ? lhs < rhs : keyOrder < 0
         }
         var result: [Entry] = []
-        result.reserveCapacity(sorted.count)
-        for item in sorted {
-            let entry = Entry(key: item.element.key, value: pairs[item.offset].1)
+        result.reserveCapacity(order.count)
+        for index in order {
+            let entry = Entry(key: pairs[index].0, value: pairs[index].1)
             if let last = result.last, last.key == entry.key {
                 result[result.count - 1] = entry
             } else {

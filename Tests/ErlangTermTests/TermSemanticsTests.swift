@@ -122,3 +122,25 @@ import Testing
         #expect(throws: ErlangTermError.self) { try ETFEncoder().encode(.float(.nan)) }
     }
 }
+
+@Suite struct AtomIdentityTests {
+    /// Erlang compares atom text byte for byte; Swift's String equality would merge these two.
+    @Test func canonicallyEquivalentAtomsAreDistinct() throws {
+        let composed = Atom("\u{E9}")
+        let decomposed = Atom("e\u{301}")
+        #expect(composed != decomposed)
+        #expect(Set([composed, decomposed]).count == 2)
+        let map = TermMap([(.atom(composed), 1), (.atom(decomposed), 2)])
+        #expect(map.count == 2)
+        #expect(map[.atom(decomposed)] == 2)
+        // Both orders of the two keys decode: they are different keys, not duplicates.
+        for pairs in [[(composed, 1), (decomposed, 2)], [(decomposed, 2), (composed, 1)]] {
+            var bytes: [UInt8] = [131, 116, 0, 0, 0, 2]
+            for (atom, value) in pairs {
+                let name = Array(atom.name.utf8)
+                bytes += [119, UInt8(name.count)] + name + [97, UInt8(value)]
+            }
+            #expect(try ETFDecoder().decode(bytes) == .map(map))
+        }
+    }
+}
