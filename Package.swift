@@ -82,6 +82,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .executableTarget(
+            name: "swerl-dist-peer",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/swerl-dist-peer"
+        ),
         .target(name: "ErlangTestSupport", path: "Tests/ErlangTestSupport"),
         .testTarget(
             name: "ErlangTermTests",

@@ -96,16 +96,18 @@ private struct HeaderReader {
         DistributionError(code, at: offset, detail)
     }
 
-    mutating func byte(_ what: String) throws -> UInt8 {
+    // `what` is an autoclosure: the descriptions are interpolated, and building one per byte read
+    // cost a String per atom cache reference of every message.
+    mutating func byte(_ what: @autoclosure () -> String) throws -> UInt8 {
         guard let value = buffer.readInteger(as: UInt8.self) else {
-            throw error(.truncatedFrame, "the frame ends before the \(what)")
+            throw error(.truncatedFrame, "the frame ends before the \(what())")
         }
         return value
     }
 
-    mutating func u64(_ what: String) throws -> UInt64 {
+    mutating func u64(_ what: @autoclosure () -> String) throws -> UInt64 {
         guard let value = buffer.readInteger(as: UInt64.self) else {
-            throw error(.truncatedFrame, "the frame ends inside the \(what)")
+            throw error(.truncatedFrame, "the frame ends inside the \(what())")
         }
         return value
     }

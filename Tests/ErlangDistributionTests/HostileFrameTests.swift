@@ -38,6 +38,7 @@ import Testing
         ("83 44 02 88", .truncatedFrame, 3, "flags of 2 atom cache references"),
         ("83 44 01 08 05 04 61 62", .truncatedFrame, 6, "claims 4 bytes, 2 left"),
         ("83 44 01 08 05", .truncatedFrame, 5, "length of atom cache reference 0"),
+        ("83 44 02 00 00 05", .truncatedFrame, 6, "internal index of atom cache reference 1"),
         ("83 44 01 19 05 01", .truncatedFrame, 5, "inside the length of atom cache reference 0"),  // long atoms: 2-byte length
         ("83 45 0000000000000001 00000000", .truncatedFrame, 10, "fragment id"),
         ("83 46 00000000", .truncatedFrame, 2, "sequence id"),
