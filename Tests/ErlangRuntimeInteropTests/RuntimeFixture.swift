@@ -22,15 +22,11 @@ final class RuntimeFixture: Sendable {
     static func run<T: Sendable>(_ body: (RuntimeFixture) async throws -> T) async throws -> T {
         _ = try ErlangInterop.requireErl()
         let fixture = RuntimeFixture(epmd: try await DistributionTestEPMD())
-        do {
-            let result = try await body(fixture)
-            await fixture.tearDown()
-            return result
-        } catch {
-            let logs = fixture.erlNodes.withLockedValue { $0 }.map { "--- \($0.name):\n\($0.log)" }.joined(separator: "\n")
-            await fixture.tearDown()
-            throw InteropError("\(error)\n\(logs)")
-        }
+        return try await runTearingDown(
+            erlNodes: { fixture.erlNodes.withLockedValue { $0 } },
+            tearDown: fixture.tearDown,
+            { try await body(fixture) }
+        )
     }
 
     private func tearDown() async {

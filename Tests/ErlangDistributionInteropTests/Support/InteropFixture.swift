@@ -29,15 +29,11 @@ final class InteropFixture: Sendable {
     static func run<T: Sendable>(_ body: (InteropFixture) async throws -> T) async throws -> T {
         _ = try ErlangInterop.requireErl()
         let fixture = InteropFixture(epmd: try await DistributionTestEPMD())
-        do {
-            let result = try await body(fixture)
-            await fixture.tearDown()
-            return result
-        } catch {
-            let logs = fixture.nodes.withLockedValue { $0 }.map { "--- \($0.name):\n\($0.log)" }.joined(separator: "\n")
-            await fixture.tearDown()
-            throw InteropError("\(error)\n\(logs)")
-        }
+        return try await runTearingDown(
+            erlNodes: { fixture.nodes.withLockedValue { $0 } },
+            tearDown: fixture.tearDown,
+            { try await body(fixture) }
+        )
     }
 
     private func tearDown() async {
