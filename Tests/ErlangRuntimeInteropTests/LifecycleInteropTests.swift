@@ -44,4 +44,36 @@ extension RuntimeInteropTests {
             #expect(await process.receive(timeout: .milliseconds(500)) == nil)
         }
     }
+
+    /// Services in the configuration run before the first connection is served: a process they
+    /// register is there for the first message a peer sends.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func startServicesRunBeforeConnectionsAreServed() async throws {
+        try await RuntimeFixture.run { fixture in
+            let erl = try await fixture.startErl()
+            let swift = try await fixture.startSwift(services: [{ node in
+                let early = try node.spawnProcess()
+                try early.register(as: "early")
+                Task {
+                    for await message in early.mailbox {
+                        if case .pid(let from) = message { try? await early.send(.atom("here"), to: from) }
+                    }
+                }
+            }])
+            #expect(swift.whereis("early") != nil)
+            let reply = "{early, '\(swift.name)'} ! self(), receive here -> ok after 10000 -> timeout end"
+            #expect(try await erl.eval(reply) == "ok")
+        }
+    }
+
+    /// A service that throws stops the start with `startFailed`, and the node leaves EPMD.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func aFailingStartServiceStopsTheStart() async throws {
+        try await RuntimeFixture.run { fixture in
+            struct Refused: Error {}
+            await #expect(throws: ErlangNodeError.self) {
+                _ = try await fixture.startSwift(services: [{ _ in throw Refused() }])
+            }
+        }
+    }
 }

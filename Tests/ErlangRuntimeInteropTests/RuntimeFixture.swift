@@ -45,12 +45,15 @@ final class RuntimeFixture: Sendable {
     }
 
     /// A Swift node `<prefix>_...@127.0.0.1` registered with this fixture's EPMD.
-    func startSwift(_ prefix: String = "swift", cookie: String? = nil, hidden: Bool = false) async throws -> ErlangNode {
+    func startSwift(
+        _ prefix: String = "swift", cookie: String? = nil, hidden: Bool = false,
+        services: [ErlangNode.Configuration.StartService] = []
+    ) async throws -> ErlangNode {
         var logger = Logger(label: "swerl.runtime-interop")
         logger.logLevel = .info
         let node = try await ErlangNode.start(.init(
             name: .long(DistributionTestNames.unique(prefix) + "@127.0.0.1"), cookie: .explicit(cookie ?? self.cookie),
-            epmdPort: epmd.port, listenHost: "127.0.0.1", hidden: hidden, logger: logger))
+            epmdPort: epmd.port, listenHost: "127.0.0.1", hidden: hidden, logger: logger, services: services))
         swiftNodes.withLockedValue { $0.append(node) }
         return node
     }

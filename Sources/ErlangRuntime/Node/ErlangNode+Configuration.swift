@@ -33,6 +33,14 @@ extension ErlangNode {
         public var hidden: Bool
         /// Where the node logs.
         public var logger: Logger
+        /// Services started with the node, in order, after the kernel services and before the node
+        /// accepts its first connection, so a peer that connects early finds them, as the kernel
+        /// supervisor starts `global` and `pg` before any connection is served (`kernel.erl`,
+        /// `init/1`). A service that throws stops the start.
+        public var services: [StartService]
+
+        /// One service started with the node (see ``services``).
+        public typealias StartService = @Sendable (ErlangNode) async throws -> Void
 
         /// Creates a configuration with `erl`'s defaults.
         public init(
@@ -45,7 +53,8 @@ extension ErlangNode {
             netTickTime: Duration = .seconds(60),
             setupTime: Duration = .seconds(7),
             hidden: Bool = false,
-            logger: Logger = Logger(label: "swerl.node")
+            logger: Logger = Logger(label: "swerl.node"),
+            services: [StartService] = []
         ) {
             self.name = name
             self.cookie = cookie
@@ -57,6 +66,7 @@ extension ErlangNode {
             self.setupTime = setupTime
             self.hidden = hidden
             self.logger = logger
+            self.services = services
         }
 
         /// The full node name, checked as `net_kernel:create_name/3` checks it.

@@ -94,9 +94,15 @@ public final class ErlangNode: Service, Sendable {
         let node = ErlangNode(
             name: name, creation: registration.creation, configuration: configuration, endpoint: endpoint, epmd: epmd,
             listener: listener, registration: registration, hub: hub)
-        node.acceptConnections()
         node.watchConnections(hub.subscribe())
-        try node.startKernelServices()
+        do {
+            try node.startKernelServices()
+            for service in configuration.services { try await service(node) }
+        } catch {
+            await node.shutdown()
+            throw ErlangNodeError(.startFailed, "a service did not start: \(error)")
+        }
+        node.acceptConnections()
         configuration.logger.info("node started", metadata: ["node": "\(name)", "port": "\(listener.port)"])
         return node
     }
