@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ErlangEPMD", targets: ["ErlangEPMD"]),
         .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
         .library(name: "ErlangRuntime", targets: ["ErlangRuntime"]),
+        .library(name: "ErlangGlobal", targets: ["ErlangGlobal"]),
         .executable(name: "swerl", targets: ["swerl"]),
         .executable(name: "swerl-etf-bench", targets: ["swerl-etf-bench"]),
     ],
@@ -53,6 +54,16 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "ErlangGlobal",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -158,6 +169,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "ErlangGlobalTests",
+            dependencies: ["ErlangGlobal", "ErlangTerm", "ErlangDistribution"]
+        ),
+        .testTarget(
+            name: "ErlangGlobalInteropTests",
+            dependencies: [
+                "ErlangGlobal",
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                "ErlangTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ],

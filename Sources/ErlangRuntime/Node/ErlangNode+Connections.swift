@@ -89,3 +89,15 @@ extension ErlangNode {
         }
     }
 }
+
+extension ErlangNode {
+    /// `erlang:disconnect_node/1`: closes the connection to `peer` (the peer sees nodedown, and so
+    /// does this node); false when there was none. `global` uses it for `remove_connection`
+    /// (`global.erl`, `handle_info({remove_connection, Node}, ...)`).
+    @discardableResult
+    public func disconnect(_ peer: NodeName) async -> Bool {
+        guard let connection = endpoint.connection(to: peer) else { return false }
+        await connection.close()
+        return true
+    }
+}
