@@ -1,0 +1,63 @@
+import ErlangDistribution
+import ErlangGlobal
+import ErlangRuntime
+import ErlangTerm
+import ErlangTestSupport
+import Testing
+
+extension GlobalInteropTests {
+    /// Names registered on both sides before the partitions meet: the smaller node name runs the
+    /// existing registration's method, as `global.erl`'s `exchange_names/4` does. A Swift node
+    /// that sorts first resolves with its own methods (the default kills the process on the
+    /// greater node; a Swift resolver picks the BEAM process); a Swift node that sorts last
+    /// has BEAM resolve, and BEAM's default method kills the Swift process.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func conflictingRegistrationsResolveAsOTPResolvesThem() async throws {
+        try await GlobalFixture.run { fixture in
+            let erls = try await fixture.startErlCluster(2)
+            let register = { (name: String, holder: String) in
+                "(fun() -> P = \(Self.forwarder), register(\(holder), P), global:register_name(\(name), P) end)()"
+            }
+            #expect(try await erls[0].eval(register("clash", "clash_holder")) == "yes")
+            #expect(try await erls[0].eval(register("clash2", "clash2_holder")) == "yes")
+            #expect(try await erls[1].eval(register("clash3", "clash3_holder")) == "yes")
+
+            // "aaa_..." sorts before "erl_...": the Swift node resolves.
+            let (first, firstGlobal) = try await fixture.startSwift("aaa")
+            let winner = try first.spawnProcess()
+            let loser = try first.spawnProcess()
+            #expect(try await firstGlobal.registerName(.atom("clash"), winner.pid))
+            let chooseBEAM: GlobalResolve = .custom { _, pid1, pid2 in pid1.node == first.name.atom ? pid2 : pid1 }
+            #expect(try await firstGlobal.registerName(.atom("clash2"), loser.pid, resolve: chooseBEAM))
+            try await first.connect(to: try NodeName(erls[0].name))
+            try await firstGlobal.sync()
+            for erl in erls {
+                #expect(try await erl.eval("global:sync()", timeout: .seconds(30)) == "ok")
+                #expect(try await erl.eval("node(global:whereis_name(clash))") == "'\(first.name)'")
+                #expect(try await erl.eval("node(global:whereis_name(clash2))") == "'\(erls[0].name)'")
+            }
+            #expect(firstGlobal.whereisName(.atom("clash")) == winner.pid)
+            #expect(firstGlobal.whereisName(.atom("clash2"))?.node.name == erls[0].name)
+            try await erls[0].waitFor("whereis(clash_holder)", toBe: "undefined")
+            #expect(winner.isAlive && loser.isAlive)
+
+            // "zzz_..." sorts after: BEAM resolves with its default random_exit_name.
+            let (last, lastGlobal) = try await fixture.startSwift("zzz")
+            let doomed = try last.spawnProcess()
+            #expect(try await lastGlobal.registerName(.atom("clash3"), doomed.pid))
+            try await last.connect(to: try NodeName(erls[0].name))
+            try await lastGlobal.sync()
+            for erl in erls {
+                #expect(try await erl.eval("global:sync()", timeout: .seconds(30)) == "ok")
+                #expect(try await erl.eval("node(global:whereis_name(clash3))") == "'\(erls[1].name)'")
+            }
+            _ = try await poll("the losing Swift process killed") { doomed.isAlive ? nil : true }
+            let clash3 = try await poll("clash3 on the BEAM process") { lastGlobal.whereisName(.atom("clash3")).flatMap { $0.node.name == erls[1].name ? $0 : nil } }
+            #expect(firstGlobal.whereisName(.atom("clash3")) == clash3)
+            #expect(lastGlobal.whereisName(.atom("clash")) == winner.pid)
+            _ = try await poll("both Swift nodes meshed") { first.nodes().contains(last.name) ? true : nil }
+            for erl in erls { try await erl.waitFor("ets:tab2list(global_locks)", toBe: "[]") }
+            try fixture.assertCleanLogs()
+        }
+    }
+}
