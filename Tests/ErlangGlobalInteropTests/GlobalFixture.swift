@@ -68,11 +68,14 @@ final class GlobalFixture: Sendable {
         return (node, global)
     }
 
-    /// Fails when any erl node logged a crash or an error.
-    func assertCleanLogs() throws {
+    /// Fails when any erl node logged a crash or an error (or, unless `warnings` allows them, a
+    /// warning, such as global's "received an unexpected message").
+    func assertCleanLogs(warnings: Bool = false) throws {
+        var markers = ["CRASH REPORT", "ERROR REPORT", "** Generic server", "error_logger", "Kernel pid terminated", "unexpected message"]
+        if !warnings { markers.append("WARNING REPORT") }
         for node in erlNodes.withLockedValue({ $0 }) {
             let log = node.log
-            for marker in ["CRASH REPORT", "ERROR REPORT", "** Generic server", "error_logger", "Kernel pid terminated"] where log.contains(marker) {
+            for marker in markers where log.contains(marker) {
                 throw InteropError("\(node.name) logged \(marker):\n\(log)")
             }
         }

@@ -53,7 +53,9 @@ extension GlobalInteropTests {
                 try await erl.waitFor("node(global:whereis_name(erl_dies))", toBe: "'\(other.name)'")
                 try await erl.waitFor("ets:tab2list(global_locks)", toBe: "[]")
             }
-            try fixture.assertCleanLogs()
+            // A node going down makes the others, which see the loss in some order, log
+            // prevent_overlapping_partitions warnings, as they do when a BEAM node dies.
+            try fixture.assertCleanLogs(warnings: true)
         }
     }
 
