@@ -36,10 +36,12 @@ final class RuntimeFixture: Sendable {
     }
 
     /// An `erl` node registered with this fixture's EPMD.
-    func startErl(_ prefix: String = "erl", alive: String? = nil, cookie: String? = nil, hidden: Bool = false) async throws -> ErlangNodeProcess {
+    func startErl(
+        _ prefix: String = "erl", alive: String? = nil, cookie: String? = nil, hidden: Bool = false, arguments: [String] = []
+    ) async throws -> ErlangNodeProcess {
         let node = try await ErlangNodeProcess(
             alive: alive ?? DistributionTestNames.unique(prefix), cookie: cookie ?? self.cookie,
-            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port, hidden: hidden)
+            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port, hidden: hidden, arguments: arguments)
         erlNodes.withLockedValue { $0.append(node) }
         return node
     }
