@@ -212,3 +212,10 @@ public struct GlobalError: Error, Sendable, CustomStringConvertible {
         self.description = description
     }
 }
+
+extension Global: ServerNameResolver {
+    /// `global:whereis_name/1` for `ServerRef.via(global, Name)`, so calls can go to `{global, Name}`.
+    public func whereis(_ name: Term, on node: ErlangNode) async -> PID? {
+        whereisName(name)
+    }
+}
