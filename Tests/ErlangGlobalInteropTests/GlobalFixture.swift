@@ -37,10 +37,10 @@ final class GlobalFixture: Sendable {
     }
 
     /// An `erl` node registered with this fixture's EPMD.
-    func startErl(_ prefix: String = "erl") async throws -> ErlangNodeProcess {
+    func startErl(_ prefix: String = "erl", arguments: [String] = []) async throws -> ErlangNodeProcess {
         let node = try await ErlangNodeProcess(
             alive: DistributionTestNames.unique(prefix), cookie: cookie,
-            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port)
+            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port, arguments: arguments)
         erlNodes.withLockedValue { $0.append(node) }
         return node
     }

@@ -1,0 +1,52 @@
+import ErlangDistribution
+import ErlangGlobal
+import ErlangRuntime
+import ErlangTerm
+import ErlangTestSupport
+import Testing
+
+extension GlobalInteropTests {
+    /// prevent_overlapping_partitions: when one BEAM node drops its link to the Swift node, both
+    /// ends report the loss, the third node asks both to disconnect, and all three end up
+    /// isolated, as the fact sheet observed for three BEAM nodes.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func aLostLinkIsolatesBothEndsAsOTPDoes() async throws {
+        try await GlobalFixture.run { fixture in
+            let erls = try await fixture.startErlCluster(2)
+            let (swift, global) = try await fixture.startSwift()
+            try await swift.connect(to: try NodeName(erls[0].name))
+            _ = try await poll("the mesh") { swift.nodes().count == 2 ? true : nil }
+            try await global.sync()
+            for erl in erls { #expect(try await erl.eval("global:sync()", timeout: .seconds(30)) == "ok") }
+
+            #expect(try await erls[0].eval("erlang:disconnect_node('\(swift.name)')") == "true")
+            _ = try await poll("the Swift node isolated") { swift.nodes().isEmpty ? true : nil }
+            try await erls[1].waitFor("lists:member('\(swift.name)', nodes())", toBe: "false")
+            try await erls[1].waitFor("nodes()", toBe: "[]")
+            #expect(global.knownNodes().isEmpty)
+            try fixture.assertCleanLogs(warnings: true)
+        }
+    }
+
+    /// Elixir's `:global` finds a Swift-registered name and `:global.send/2` reaches it; Swift
+    /// finds a name Elixir registered.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func elixirFindsSwiftNamesAndSwiftFindsElixirNames() async throws {
+        try await GlobalFixture.run { fixture in
+            let iex = try await fixture.startErl("iex", arguments: try ErlangInterop.elixirArguments())
+            try await iex.startElixir()
+            let (swift, global) = try await fixture.startSwift()
+            let process = try swift.spawnProcess()
+            #expect(try await global.registerName(.atom("swift_service"), process.pid))
+            try await swift.connect(to: try NodeName(iex.name))
+            #expect(try await iex.evalElixir(":global.sync()", timeout: .seconds(30)) == "ok")
+            #expect(try await iex.evalElixir("node(:global.whereis_name(:swift_service))") == "'\(swift.name)'")
+            #expect(try await iex.evalElixir("is_pid(:global.send(:swift_service, {:from_elixir, 42}))") == "true")
+            #expect(await process.receive(timeout: .seconds(20)) == .tuple([.atom("from_elixir"), .integer(42)]))
+            #expect(try await iex.evalElixir(":global.register_name(:elixir_service, spawn(fn -> Process.sleep(:infinity) end))") == "yes")
+            let found = try await poll("elixir_service on the Swift node") { global.whereisName(.atom("elixir_service")) }
+            #expect(found.node.name == iex.name)
+            try fixture.assertCleanLogs()
+        }
+    }
+}
