@@ -25,7 +25,7 @@ final class GlobalLocker: Sendable {
 
     /// `loop_the_locker/1`, until the inbox closes.
     func run() async {
-        while !Task.isCancelled {
+        while !Task.isCancelled, !inbox.isClosed {
             if let message = inbox.take() {
                 await handle(message)
                 continue

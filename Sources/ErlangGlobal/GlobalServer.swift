@@ -229,7 +229,10 @@ final class GlobalServer: Sendable {
         }
         await withCheckedContinuation { continuation in
             waiters.withLockedValue { $0[id] = continuation }
-            inputs.yield(.sync(id: id, nodes: nodes))
+            if case .terminated = inputs.yield(.sync(id: id, nodes: nodes)) {
+                // The server has stopped (node shutdown): nothing to wait for.
+                waiters.withLockedValue { $0.removeValue(forKey: id) }?.resume()
+            }
         }
     }
 

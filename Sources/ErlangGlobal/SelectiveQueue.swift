@@ -66,6 +66,9 @@ final class SelectiveQueue<Element: Sendable>: Sendable {
         }
     }
 
+    /// Whether ``close()`` ran.
+    var isClosed: Bool { state.withLockedValue { $0.isClosed } }
+
     /// Ends every wait; later deliveries are dropped.
     func close() {
         let waiters = state.withLockedValue { state -> [Waiter] in
