@@ -13,6 +13,9 @@ enum GlobalMultiCall {
         let tag = Term.reference(process.node.makeReference())
         var monitors: [(node: Atom, monitor: Reference?)] = []
         for node in nodes {
+            if let peer = try? NodeName(node.name), peer != process.node.name, !process.node.nodes().contains(peer) {
+                process.node.configuration.logger.debug("global: a call to an unconnected node connects it", metadata: ["peer": "\(node)", "request": "\(request)"])
+            }
             guard let peer = try? NodeName(node.name), let monitor = try? await process.monitor(name, at: peer) else {
                 monitors.append((node, nil))
                 continue

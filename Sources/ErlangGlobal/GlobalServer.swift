@@ -25,6 +25,7 @@ final class GlobalServer: Sendable {
 
     private enum Outbound: Sendable {
         case send(Term)
+        case sendIfConnected(Term)
         case reply(Term, from: PID, tag: Term)
         case monitor(PID)
     }
@@ -104,7 +105,7 @@ final class GlobalServer: Sendable {
         case .send(let cast):
             enqueue(.send(cast.message), to: cast.node)
         case .sendIfConnected(let cast):
-            if node.nodes().contains(where: { $0.atom == cast.node }) { enqueue(.send(cast.message), to: cast.node) }
+            if node.nodes().contains(where: { $0.atom == cast.node }) { enqueue(.sendIfConnected(cast.message), to: cast.node) }
         case .reply(let reply, let from, let tag):
             if from.node == node.name.atom {
                 try? await process.reply(reply, to: from, tag: tag)
@@ -120,8 +121,9 @@ final class GlobalServer: Sendable {
         case .syncOther(let peer):
             Task { await syncOther(peer) }
         case .disconnect(let peer):
+            // Inline, so that nothing queued later for the node goes out on the old connection.
             guard let name = try? NodeName(peer.name) else { return }
-            Task { await node.disconnect(name) }
+            await node.disconnect(name)
         case .syncDone(let id):
             waiters.withLockedValue { $0.removeValue(forKey: id) }?.resume()
         case .log(let level, let text):
@@ -132,6 +134,9 @@ final class GlobalServer: Sendable {
     /// Sends `message` to `{global_name_server, peer}` from `sender`, connecting if needed.
     func send(_ message: Term, to peer: Atom, from sender: ErlangProcess) async {
         guard let name = try? NodeName(peer.name) else { return }
+        if !node.nodes().contains(name) {
+            logger.debug("global: sending to an unconnected node connects it", metadata: ["peer": "\(peer)", "message": "\(message)"])
+        }
         do {
             try await sender.send(message, to: globalNameServer, at: name)
         } catch {
@@ -155,11 +160,16 @@ final class GlobalServer: Sendable {
             switch item {
             case .send(let message):
                 await send(message, to: peer, from: process)
+            case .sendIfConnected(let message):
+                guard let name = try? NodeName(peer.name) else { continue }
+                await process.sendIfConnected(message, to: globalNameServer, at: name)
             case .reply(let reply, let from, let tag):
+                logger.debug("global: reply", metadata: ["peer": "\(peer)", "reply": "\(reply)", "connected": "\(node.nodes().contains { $0.atom == peer })"])
                 do { try await process.reply(reply, to: from, tag: tag) } catch {
                     logger.debug("global: cannot reply", metadata: ["peer": "\(peer)", "error": "\(error)"])
                 }
             case .monitor(let pid):
+                logger.debug("global: monitor", metadata: ["pid": "\(pid)", "connected": "\(node.nodes().contains { $0.atom == peer })"])
                 do { _ = try await process.monitor(pid) } catch {
                     // Cannot watch it: treat it as gone, as a noconnection DOWN would.
                     inputs.yield(.message(.down(pid: pid)))

@@ -59,7 +59,7 @@ final class GlobalFixture: Sendable {
     /// A Swift node `<prefix>_...@127.0.0.1` running `global`.
     func startSwift(_ prefix: String = "swift", hidden: Bool = false) async throws -> (node: ErlangNode, global: Global) {
         var logger = Logger(label: "swerl.global-interop")
-        logger.logLevel = .info
+        logger.logLevel = ProcessInfo.processInfo.environment["GLOBAL_DEBUG"] == "1" ? .debug : .info
         let global = Global()
         let node = try await ErlangNode.start(.init(
             name: .long(DistributionTestNames.unique(prefix) + "@127.0.0.1"), cookie: .explicit(cookie),

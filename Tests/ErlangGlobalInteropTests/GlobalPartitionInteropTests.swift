@@ -7,8 +7,11 @@ import Testing
 
 extension GlobalInteropTests {
     /// prevent_overlapping_partitions: when one BEAM node drops its link to the Swift node, both
-    /// ends report the loss, the third node asks both to disconnect, and all three end up
-    /// isolated, as the fact sheet observed for three BEAM nodes.
+    /// ends report the loss and the third node asks the Swift node to disconnect, so the Swift
+    /// node ends up alone, as a BEAM node would. (Whether the two BEAM nodes also part depends on
+    /// whether the Swift node's report of its loss reaches the third node before that node's
+    /// `remove_connection` reaches the Swift node, as among three BEAM nodes; both outcomes leave
+    /// no overlapping partitions.)
     @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
     func aLostLinkIsolatesBothEndsAsOTPDoes() async throws {
         try await GlobalFixture.run { fixture in
@@ -21,8 +24,7 @@ extension GlobalInteropTests {
 
             #expect(try await erls[0].eval("erlang:disconnect_node('\(swift.name)')") == "true")
             _ = try await poll("the Swift node isolated") { swift.nodes().isEmpty ? true : nil }
-            try await erls[1].waitFor("lists:member('\(swift.name)', nodes())", toBe: "false")
-            try await erls[1].waitFor("nodes()", toBe: "[]")
+            for erl in erls { try await erl.waitFor("lists:member('\(swift.name)', nodes())", toBe: "false") }
             #expect(global.knownNodes().isEmpty)
             try fixture.assertCleanLogs(warnings: true)
         }
