@@ -70,7 +70,12 @@ public final class Global: Sendable {
                 state.names[name] == nil && !state.names.values.contains { $0.pid == pid }
             }
             guard free else { return false }
-            server.resolvers.withLockedValue { $0[name] = (pid, resolve) }
+            let current = server.state.withLockedValue { $0.names }
+            server.resolvers.withLockedValue { resolvers in
+                // Resolvers of names gone meanwhile (their process died, a conflict) go too.
+                resolvers = resolvers.filter { current[$0.key]?.pid == $0.value.pid }
+                resolvers[name] = (pid, resolve)
+            }
             let request = Term.tuple([.atom("register"), name, .pid(pid), resolve.method])
             _ = await GlobalMultiCall.call(locking.process, globalNameServer, on: nodes, request)
             return true

@@ -34,8 +34,9 @@ extension GlobalState {
         case .getProtocolVersion: return [reply(.integer(globalProtocolVersion))]
         case .getNamesExternal: return [reply(.list([]))]
         case .sync(let nodes):
-            let id = -(syncers.count + 1) - nextOperation
-            nextOperation += 1
+            // Remote callers get negative ids; local ones (``GlobalInput/sync(id:nodes:)``) positive.
+            nextRemoteSync -= 1
+            let id = nextRemoteSync
             return startSync(id: id, nodes: nodes, reply: (from, tag))
         case .other(let term):
             return [.log(.warning, "The global_name_server received an unexpected message: handle_call(\(term), \(from), _)")]

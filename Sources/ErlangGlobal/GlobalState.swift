@@ -140,6 +140,7 @@ struct GlobalState: Sendable {
     var lostConnectionOrder: [LostConnectionKey] = []
     var nextTag: Int
     var nextOperation = 1
+    var nextRemoteSync = 0
 
     struct LostConnectionKey: Sendable, Hashable {
         var nodeA: Atom
