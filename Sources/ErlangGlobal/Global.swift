@@ -166,6 +166,8 @@ extension GlobalServer {
     /// `trans_all_known/1` with `set_lock_known/2`: global's own lock `{global, Registrar}` on this
     /// node and every known node (the boss first), retried until no node became known meanwhile.
     func transactionOnKnownNodes<T: Sendable>(_ body: @Sendable (GlobalLocking, [Atom]) async throws -> T) async throws -> T {
+        await self.registrar.enter()
+        defer { self.registrar.leave() }
         let registrar = try node.spawnProcess()
         defer { registrar.exit() }
         let locking = GlobalLocking(process: registrar, server: self)

@@ -22,6 +22,8 @@ final class GlobalServer: Sendable {
     private let visible = NIOLockedValueBox<Set<Atom>>([])
     /// Swift resolvers of names registered here, by name.
     let resolvers = NIOLockedValueBox<[Term: (pid: PID, resolve: GlobalResolve)]>([:])
+    /// Registrations and unregistrations run one at a time.
+    let registrar = SerialGate()
 
     private enum Outbound: Sendable {
         case send(Term)

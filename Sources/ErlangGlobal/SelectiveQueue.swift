@@ -87,3 +87,41 @@ final class SelectiveQueue<Element: Sendable>: Sendable {
         waiter?.continuation.resume(returning: nil)
     }
 }
+
+/// One at a time: the registrations of this node run in turn, as `global.erl`'s single
+/// registrar process runs them (`loop_the_registrar/0`), instead of contending for global's lock.
+final class SerialGate: Sendable {
+    private struct State {
+        var isBusy = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    /// Waits for the turn.
+    func enter() async {
+        await withCheckedContinuation { continuation in
+            let go = state.withLockedValue { state -> Bool in
+                guard state.isBusy else {
+                    state.isBusy = true
+                    return true
+                }
+                state.waiting.append(continuation)
+                return false
+            }
+            if go { continuation.resume() }
+        }
+    }
+
+    /// Hands the turn to the next waiter.
+    func leave() {
+        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.isBusy = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
+    }
+}

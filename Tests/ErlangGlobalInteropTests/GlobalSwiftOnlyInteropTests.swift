@@ -48,3 +48,28 @@ extension GlobalInteropTests {
         }
     }
 }
+
+extension GlobalInteropTests {
+    /// Fifty concurrent Swift registrations in a cluster with BEAM all succeed and reach BEAM.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func concurrentRegistrationsAllSucceed() async throws {
+        try await GlobalFixture.run { fixture in
+            let erls = try await fixture.startErlCluster(2)
+            let (swift, global) = try await fixture.startSwift()
+            try await swift.connect(to: try NodeName(erls[0].name))
+            try await global.sync()
+            let processes = try (0..<50).map { _ in try swift.spawnProcess() }
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for (index, process) in processes.enumerated() {
+                    group.addTask { try await global.registerName(.tuple([.atom("many"), .integer(index)]), process.pid) }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results == Array(repeating: true, count: 50))
+            for erl in erls {
+                #expect(try await erl.eval("length([N || {many, _} = N <- global:registered_names()])") == "50")
+            }
+            try fixture.assertCleanLogs()
+        }
+    }
+}
