@@ -31,7 +31,7 @@ extension GlobalInteropTests {
     }
 
     /// Elixir's `:global` finds a Swift-registered name and `:global.send/2` reaches it; Swift
-    /// finds a name Elixir registered.
+    /// finds a name Elixir registered, and calls a server by its global name.
     @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
     func elixirFindsSwiftNamesAndSwiftFindsElixirNames() async throws {
         try await GlobalFixture.run { fixture in
@@ -48,6 +48,12 @@ extension GlobalInteropTests {
             #expect(try await iex.evalElixir(":global.register_name(:elixir_service, spawn(fn -> Process.sleep(:infinity) end))") == "yes")
             let found = try await poll("elixir_service on the Swift node") { global.whereisName(.atom("elixir_service")) }
             #expect(found.node.name == iex.name)
+
+            // A call by global name (`{global, Name}`): BEAM's own global_name_server registered
+            // globally answers get_known with the Swift node.
+            #expect(try await iex.evalElixir(":global.register_name(:known_server, Process.whereis(:global_name_server))") == "yes")
+            _ = try await poll("known_server on the Swift node") { global.whereisName(.atom("known_server")) }
+            #expect(try await swift.call(.via(global, .atom("known_server")), .atom("get_known")) == .list([.atom(swift.name.atom)]))
             try fixture.assertCleanLogs()
         }
     }
