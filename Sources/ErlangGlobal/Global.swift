@@ -76,7 +76,7 @@ public final class Global: Sendable {
                 resolvers = resolvers.filter { current[$0.key]?.pid == $0.value.pid }
                 resolvers[name] = (pid, resolve)
             }
-            let request = Term.tuple([.atom("register"), name, .pid(pid), resolve.method])
+            let request = GlobalOutgoing.register(name, pid, method: resolve.method)
             _ = await GlobalMultiCall.call(locking.process, globalNameServer, on: nodes, request)
             return true
         }
@@ -87,7 +87,7 @@ public final class Global: Sendable {
         let server = try running()
         guard whereisName(name) != nil else { return }
         _ = try await server.transactionOnKnownNodes { locking, nodes in
-            _ = await GlobalMultiCall.call(locking.process, globalNameServer, on: nodes, .tuple([.atom("unregister"), name]))
+            _ = await GlobalMultiCall.call(locking.process, globalNameServer, on: nodes, GlobalOutgoing.unregister(name))
             server.resolvers.withLockedValue { _ = $0.removeValue(forKey: name) }
             return true
         }

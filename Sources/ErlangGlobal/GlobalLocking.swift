@@ -14,7 +14,7 @@ struct GlobalLocking: Sendable {
     func setLockOnNodes(_ id: GlobalLockID, _ nodes: [Atom]) async -> Bool {
         guard !nodes.isEmpty else { return true }
         if nodes.count > 1, nodes.contains(me), !server.canSetLock(id) { return false }
-        let replies = await GlobalMultiCall.call(process, globalNameServer, on: nodes, .tuple([.atom("set_lock"), id.term]))
+        let replies = await GlobalMultiCall.call(process, globalNameServer, on: nodes, GlobalOutgoing.setLock(id))
         return await checkReplies(replies, id)
     }
 
@@ -31,7 +31,7 @@ struct GlobalLocking: Sendable {
     /// `del_lock/2`.
     func deleteLock(_ id: GlobalLockID, _ nodes: [Atom]) async {
         guard !nodes.isEmpty else { return }
-        _ = await GlobalMultiCall.call(process, globalNameServer, on: nodes, .tuple([.atom("del_lock"), id.term]))
+        _ = await GlobalMultiCall.call(process, globalNameServer, on: nodes, GlobalOutgoing.deleteLock(id))
     }
 
     /// `delete_global_lock/2`: the boss last.

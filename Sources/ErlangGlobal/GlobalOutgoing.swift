@@ -77,4 +77,25 @@ enum GlobalOutgoing {
             .tuple([.atom("lock"), lockID ?? .undefined]),
         ])
     }
+
+    /// `{set_lock, {ResourceId, LockRequesterId}}`, a multi_call request (`set_lock_on_nodes/2`).
+    static func setLock(_ id: GlobalLockID) -> Term { .tuple([.atom("set_lock"), id.term]) }
+
+    /// `{del_lock, Id}`, a multi_call request (`del_lock/2`).
+    static func deleteLock(_ id: GlobalLockID) -> Term { .tuple([.atom("del_lock"), id.term]) }
+
+    /// `{register, Name, Pid, Method}`, a multi_call request (`register_name/3`).
+    static func register(_ name: Term, _ pid: PID, method: Term) -> Term {
+        .tuple([.atom("register"), name, .pid(pid), method])
+    }
+
+    /// `{unregister, Name}`, a multi_call request (`unregister_name/1`).
+    static func unregister(_ name: Term) -> Term { .tuple([.atom("unregister"), name]) }
+
+    /// `{call, global, resolve_it, [Method, Name, Pid, Pid2], user}` to `rex`: what
+    /// `rpc:call(Node2, global, resolve_it, ...)` asks in `exchange_names/4`, in the form `rex`'s
+    /// `handle_call({call, ...})` serves.
+    static func resolveIt(method: Term, name: Term, pid: PID, pid2: PID) -> Term {
+        .tuple([.atom("call"), .atom("global"), .atom("resolve_it"), .list([method, name, .pid(pid), .pid(pid2)]), .atom("user")])
+    }
 }

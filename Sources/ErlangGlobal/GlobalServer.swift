@@ -220,10 +220,7 @@ final class GlobalServer: Sendable {
             return await method.resolve(ours.name, theirs.pid, ours.pid, from: caller)
         }
         guard let peer = try? NodeName(ours.pid.node.name) else { return .failed }
-        let request = Term.tuple([
-            .atom("call"), .atom("global"), .atom("resolve_it"),
-            .list([ours.method, ours.name, .pid(theirs.pid), .pid(ours.pid)]), .atom("user"),
-        ])
+        let request = GlobalOutgoing.resolveIt(method: ours.method, name: ours.name, pid: theirs.pid, pid2: ours.pid)
         switch await GlobalMultiCall.call(caller, "rex", at: peer, request) {
         case .pid(let pid)?: return .keep(pid)
         case .atom("none")?: return .none
