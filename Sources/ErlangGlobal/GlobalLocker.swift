@@ -26,6 +26,7 @@ final class GlobalLocker: Sendable {
     /// `loop_the_locker/1`, until the inbox closes.
     func run() async {
         while !Task.isCancelled, !inbox.isClosed {
+            await dropStrayMessages()
             if let message = inbox.take() {
                 await handle(message)
                 continue
@@ -40,6 +41,17 @@ final class GlobalLocker: Sendable {
                 return
             } else if !server.isGlobalLockSet {
                 await selectNode()
+            }
+        }
+    }
+
+    /// Between lock negotiations the locker's mailbox holds nothing it waits for: a peer's
+    /// `{lock_set, Locker, false, Known}` sent straight to this pid (`send_lock_set/5` with vsn 5)
+    /// is ignored as `the_locker_message/2` ignores it, and so is anything else.
+    private func dropStrayMessages() async {
+        while let message = await process.receive(timeout: .zero) {
+            if message.tupleElements?.first != .atom("lock_set") {
+                server.logger.debug("global: the locker got an unexpected message", metadata: ["message": "\(message)"])
             }
         }
     }
