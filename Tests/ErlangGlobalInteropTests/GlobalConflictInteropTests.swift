@@ -61,3 +61,36 @@ extension GlobalInteropTests {
         }
     }
 }
+
+extension GlobalInteropTests {
+    /// A Swift node that resolves a conflict over a name whose process lives on a BEAM node of its
+    /// own partition runs the registration's method there, through that node's `rex`, as
+    /// `rpc:call(Node2, global, resolve_it, ...)` does: BEAM's `random_exit_name/3` keeps the
+    /// process on the smaller node and kills the other.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func aSwiftNodeResolvesThroughRex() async throws {
+        try await GlobalFixture.run { fixture in
+            let inside = try await fixture.startErl()
+            let outside = try await fixture.startErl()
+            let (swift, global) = try await fixture.startSwift("aaa")
+            try await swift.connect(to: try NodeName(inside.name))
+            try await global.sync()
+            let register = "(fun() -> P = \(Self.forwarder), register(dup_holder, P), global:register_name(dup, P) end)()"
+            #expect(try await inside.eval(register) == "yes")
+            _ = try await poll("dup on the Swift node") { global.whereisName(.atom("dup")) }
+            #expect(try await outside.eval(register) == "yes")
+
+            try await swift.connect(to: try NodeName(outside.name))
+            try await global.sync()
+            let (winner, loser) = Atom(inside.name) < Atom(outside.name) ? (inside, outside) : (outside, inside)
+            for erl in [inside, outside] {
+                #expect(try await erl.eval("global:sync()", timeout: .seconds(30)) == "ok")
+                try await erl.waitFor("node(global:whereis_name(dup))", toBe: "'\(winner.name)'")
+            }
+            #expect(global.whereisName(.atom("dup"))?.node.name == winner.name)
+            try await loser.waitFor("whereis(dup_holder)", toBe: "undefined")
+            #expect(try await winner.eval("is_pid(whereis(dup_holder))") == "true")
+            try fixture.assertCleanLogs()
+        }
+    }
+}
