@@ -48,8 +48,11 @@ extension GlobalState {
                 actions.append(.sendIfConnected(GlobalCast(node: peer, message: GlobalOutgoing.initConnectAck(node: node, hisTag: hisTag, myTag: myTag))))
             }
             pending[peer] = his
-        } else {
+        } else if sessions.count <= Self.sessionLimit {
             sessions[peer, default: Session()].preConnect = .init(version: version, hisTag: hisTag, hisLocker: hisLocker)
+        } else {
+            sessions[peer] = nil
+            actions.append(.log(.warning, "global: too many connect sessions; init_connect from \(peer) dropped"))
         }
         return actions
     }

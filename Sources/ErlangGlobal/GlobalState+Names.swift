@@ -33,6 +33,8 @@ extension GlobalState {
         case .getSynced: return [reply(.list(synced.map(Term.atom)))]
         case .getProtocolVersion: return [reply(.integer(globalProtocolVersion))]
         case .getNamesExternal: return [reply(.list([]))]
+        case .sync where syncers.count >= Self.remoteSyncLimit:
+            return [.log(.warning, "global: too many sync callers; a {sync, _} call from \(from) gets no answer")]
         case .sync(let nodes):
             // Remote callers get negative ids; local ones (``GlobalInput/sync(id:nodes:)``) positive.
             nextRemoteSync -= 1

@@ -153,6 +153,11 @@ struct GlobalState: Sendable {
 
     /// At most this many lost_connection records are kept (OTP drops each after an hour).
     static let lostConnectionLimit = 1024
+    /// At most this many connect sessions (a forged `init_connect` per made-up node name must not
+    /// grow the state without bound).
+    static let sessionLimit = 4096
+    /// At most this many remote `{sync, Nodes}` callers wait at once.
+    static let remoteSyncLimit = 4096
 
     init(node: Atom, creation: Term, firstTag: Int) {
         self.node = node

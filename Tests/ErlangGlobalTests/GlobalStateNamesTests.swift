@@ -86,6 +86,16 @@ struct GlobalStateNamesTests {
         #expect(state.step(.message(GlobalMessage(.tuple([.atom("remove_connection"), .atom("nobody@x")])))).isEmpty)
     }
 
+    @Test func forgedInitConnectsDoNotGrowTheStateWithoutBound() {
+        var state = GlobalStateConnectTests.state()
+        for index in 0..<(GlobalState.sessionLimit + 100) {
+            let node = Atom("forged\(index)@h")
+            let locker = PID(node: node, id: 1, serial: 0, creation: 1)
+            _ = state.step(.message(.initConnect(version: 8, hisTag: .integer(index), node: node, hisLocker: locker)))
+        }
+        #expect(state.sessions.count <= GlobalState.sessionLimit + 1)
+    }
+
     @Test func malformedMessagesDecodeAsUnknown() {
         let samples: [Term] = [
             .atom("x"), .tuple([]), .genCast(.atom("x")), .genCast(.tuple([.atom("exchange"), .atom("n"), .atom("notalist"), .list([]), .integer(1)])),
