@@ -174,16 +174,17 @@ final class GlobalLocker: Sendable {
 
     /// `lock_nodes_safely/3`: the boss first, then this node and `extra`, then the known nodes.
     private func lockNodesSafely(_ lockID: GlobalLockID, extra: [Atom]) async -> Bool {
-        let first = [state.withLockedValue { $0.boss }]
+        let first = state.withLockedValue { $0.firstStages(extra: extra).first }
         guard first == [me] || server.canSetLock(lockID) else { return false }
         guard await locking.setLockOnNodes(lockID, first) else { return false }
         drainKnownUpdates()
-        let second = ([me] + extra).filter { !first.contains($0) }
+        // "The boss may have changed, but don't bother": the first stage stays as locked.
+        let second = state.withLockedValue { $0.firstStages(extra: extra).second }.filter { !first.contains($0) }
         guard await locking.setLockOnNodes(lockID, second) else {
             await locking.deleteLock(lockID, first)
             return false
         }
-        let known = state.withLockedValue { $0.known }.filter { !first.contains($0) }
+        let known = state.withLockedValue { $0.lastStage(first: first) }
         guard await locking.setLockOnNodes(lockID, known) else {
             await locking.deleteLock(lockID, first + second)
             return false

@@ -82,6 +82,18 @@ struct LockerState: Sendable, Equatable {
         return GlobalLockID(resource: GlobalState.globalResource, requester: .list(sorted.map(Term.pid)))
     }
 
+    /// `lock_nodes_safely/3`'s first two stages: the boss alone, then this node and `extra`
+    /// without the boss.
+    func firstStages(extra: [Atom]) -> (first: [Atom], second: [Atom]) {
+        let first = [boss]
+        return (first, ([node] + extra).filter { !first.contains($0) })
+    }
+
+    /// `lock_nodes_safely/3`'s last stage: the known nodes without the boss locked first.
+    func lastStage(first: [Atom]) -> [Atom] {
+        known.filter { !first.contains($0) }
+    }
+
     /// `the_boss/1`.
     static func boss(_ nodes: [Atom]) -> Atom? { nodes.max() }
 
