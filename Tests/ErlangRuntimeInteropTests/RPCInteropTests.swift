@@ -151,3 +151,70 @@ extension CallInteropTests {
         }
     }
 }
+
+extension CallInteropTests {
+    /// `:rpc.call`, `:erpc.call` and `:erpc.multicall` from an `elixir` script into Swift
+    /// functions: a result, `undef`, a raised error and a timeout, as Elixir sees them.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func elixirScriptCallsSwiftFunctions() async throws {
+        try await RuntimeFixture.run { fixture in
+            guard let elixirPath = ErlangInterop.executable(named: "elixir") else { throw InteropError("elixir is not installed") }
+            let swift = try await fixture.startSwift()
+            swift.registerTestFunctions()
+            let script = """
+                p = fn x -> IO.inspect(x, width: :infinity) end
+                s = :'\(swift.name)'
+                p.(:rpc.call(s, :swerl_fns, :add, [1, 2]))
+                p.(:erpc.call(s, :swerl_fns, :add, [40, 2]))
+                p.(:rpc.call(s, :nomod, :nofun, [1]))
+                p.(try do :erpc.call(s, :nomod, :nofun, [1]) rescue e -> e end)
+                p.(try do :erpc.call(s, :swerl_fns, :fail, [:oops]) catch c, r -> {c, r} end)
+                p.(try do :erpc.call(s, :swerl_fns, :slow, [3000], 100) catch c, r -> {c, r} end)
+                p.(:rpc.call(s, :swerl_fns, :slow, [3000], 100))
+                p.(:erpc.multicall([s, node()], :erlang, :node, []))
+                p.(:erpc.multicall([s], :swerl_fns, :fail, [:oops]))
+                """
+            let name = DistributionTestNames.unique("exs") + "@127.0.0.1"
+            let result = try await runProgram(
+                "/bin/sh", ["-c", "\"$0\" \"$@\" 2>&1", elixirPath, "--name", name, "--cookie", fixture.cookie, "-e", script],
+                environment: ["ERL_EPMD_PORT": "\(fixture.epmd.port)"], timeout: .seconds(90))
+            #expect(result.status == 0)
+            let s = ":\"\(swift.name)\""
+            #expect(result.output.split(separator: "\n").map(String.init) == [
+                "3",
+                "42",
+                "{:badrpc, {:EXIT, {:undef, [{:nomod, :nofun, [1], []}]}}}",
+                "%ErlangError{original: {:exception, :undef, [{:nomod, :nofun, [1], []}]}, reason: nil}",
+                "{:error, {:exception, :oops, [{:swerl_fns, :fail, 1, []}]}}",
+                "{:error, {:erpc, :timeout}}",
+                "{:badrpc, :timeout}",
+                "[ok: \(s), ok: :\"\(name)\"]",
+                "[error: {:exception, :oops, [{:swerl_fns, :fail, 1, []}]}]",
+            ])
+        }
+    }
+
+    /// A Swift process calls a Swift server on its own node by name, `{Name, Node}` and pid:
+    /// replies, a timeout, the crash reason, `noproc` and `calling_self`.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func swiftCallsASwiftServer() async throws {
+        try await RuntimeFixture.run { fixture in
+            let swift = try await fixture.startSwift()
+            let server = try swift.startServer(SwiftCounter(), name: "local_counter")
+            let caller = try swift.spawnProcess()
+            #expect(try await caller.call(.name("local_counter"), .tuple([.atom("add"), 2])) == 2)
+            #expect(try await caller.call(.remote("local_counter", swift.name), .atom("get")) == 2)
+            #expect(try await caller.call(.pid(server.pid), .tuple([.atom("add"), 3])) == 5)
+            await #expect { try await caller.call(.name("local_counter"), .tuple([.atom("sleep"), 300]), timeout: .milliseconds(20)) }
+                throws: { ($0 as? CallError)?.code == .timeout }
+            #expect(try await caller.call(.name("local_counter"), .atom("get")) == 5)
+            #expect(caller.mailbox.count == 0)
+            await #expect { try await caller.call(.pid(caller.pid), .atom("get")) } throws: { ($0 as? CallError)?.code == .callingSelf }
+            await #expect { try await caller.call(.name("local_counter"), .atom("crash")) } throws: {
+                $0 as? CallError == CallError(.exit, reason: .tuple([.atom("boom"), .list([.tuple([.atom("SwiftCounter"), .atom("handle_call"), 3, .list([])])])]))
+            }
+            await #expect { try await caller.call(.name("local_counter"), .atom("get")) } throws: { ($0 as? CallError)?.code == .noproc }
+            await #expect { try await caller.call(.pid(server.pid), .atom("get")) } throws: { ($0 as? CallError)?.code == .noproc }
+        }
+    }
+}
