@@ -22,6 +22,9 @@ extension ErlangNode {
             try? await connection.send(DistributionMessage(control: .spawnReply(id: id, to: from, flags: [], result: .error(refusal.reason))))
             return
         }
+        logger.debug("spawn request", metadata: [
+            "peer": "\(connection.peer)", "function": "\(function.module):\(function.function)/\(function.arity)",
+            "options": "\(options)"])
         guard let process = try? spawnProcess() else {
             try? await connection.send(DistributionMessage(control: .spawnReply(id: id, to: from, flags: [], result: .error("system_limit"))))
             return
