@@ -218,3 +218,26 @@ extension CallInteropTests {
         }
     }
 }
+
+extension CallInteropTests {
+    /// A call and an `rpc` in flight when the erl node dies: `{nodedown, Node}` and `noconnection`.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func callsInFlightSeeTheNodeGoDown() async throws {
+        try await RuntimeFixture.run { fixture in
+            let erl = try await fixture.startErl()
+            let swift = try await fixture.startSwift()
+            let node = try NodeName(erl.name)
+            #expect(try await erl.eval("register(silent, spawn(fun() -> receive after infinity -> ok end end))") == "true")
+            let call = Task { try await swift.call(.remote("silent", node), .atom("hello"), timeout: .seconds(60)) }
+            let rpc = Task { try await swift.rpc(node, "timer", "sleep", [60_000], timeout: .seconds(60)) }
+            try await erl.waitFor("element(2, process_info(whereis(silent), message_queue_len))", toBe: "1")
+            let sleeping = "length([P || P <- processes(), process_info(P, current_function) == {current_function, {timer, sleep, 1}}])"
+            try await erl.waitFor(sleeping, toBe: "1")
+            erl.stop()
+            await #expect { try await call.value } throws: {
+                $0 as? CallError == CallError(.nodedown, reason: .tuple([.atom("nodedown"), .atom(node.atom)]))
+            }
+            await #expect { try await rpc.value } throws: { $0 as? CallError == CallError(.noconnection, reason: .atom("noconnection")) }
+        }
+    }
+}
