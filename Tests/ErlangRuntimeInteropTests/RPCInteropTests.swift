@@ -205,7 +205,7 @@ extension CallInteropTests {
             #expect(try await caller.call(.name("local_counter"), .tuple([.atom("add"), 2])) == 2)
             #expect(try await caller.call(.remote("local_counter", swift.name), .atom("get")) == 2)
             #expect(try await caller.call(.pid(server.pid), .tuple([.atom("add"), 3])) == 5)
-            await #expect { try await caller.call(.name("local_counter"), .tuple([.atom("sleep"), 300]), timeout: .milliseconds(20)) }
+            await #expect { try await caller.call(.name("local_counter"), .tuple([.atom("sleep"), 2000]), timeout: .milliseconds(20)) }
                 throws: { ($0 as? CallError)?.code == .timeout }
             #expect(try await caller.call(.name("local_counter"), .atom("get")) == 5)
             #expect(caller.mailbox.count == 0)

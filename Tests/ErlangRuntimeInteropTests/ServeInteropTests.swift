@@ -77,7 +77,7 @@ extension CallInteropTests {
             try await elixir.waitFor("'Elixir.GenServer':cast(\(ref), release), receive {waited, R} -> R after 200 -> none end", toBe: "{released,7}")
 
             // A timeout on the caller: the late reply goes to a dead alias and is dropped.
-            let timedOut = "case catch 'Elixir.GenServer':call(\(ref), {sleep, 500}, 50) of {'EXIT', {timeout, {'Elixir.GenServer', call, _}}} -> timeout; O -> O end"
+            let timedOut = "case catch 'Elixir.GenServer':call(\(ref), {sleep, 2000}, 50) of {'EXIT', {timeout, {'Elixir.GenServer', call, _}}} -> timeout; O -> O end"
             #expect(try await elixir.eval(timedOut) == "timeout")
             #expect(try await elixir.eval("'Elixir.GenServer':call(\(ref), get)") == "7")
             #expect(try await elixir.eval("receive M -> {left, M} after 0 -> none end") == "none")
