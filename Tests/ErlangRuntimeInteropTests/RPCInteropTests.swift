@@ -126,6 +126,10 @@ extension CallInteropTests {
             let node = try NodeName(erl.name)
             #expect(try await swift.rpc(node, "erlang", "node", []) == .atom(node.atom))
             #expect(try await swift.rpc(node, "lists", "reverse", [.list([1, 2, 3])]) == .list([3, 2, 1]))
+            // The Swift caller is the group leader: output is accepted, input refused.
+            #expect(try await swift.rpc(node, "io", "format", [.string(Array("hello ~p~n".utf8)), .list([1])], timeout: .seconds(20)) == .atom("ok"))
+            #expect(try await swift.rpc(node, "io", "get_line", [.string(Array("> ".utf8))], timeout: .seconds(20))
+                == .tuple([.atom("error"), .atom("enotsup")]))
             await #expect { try await swift.rpc(node, "nomod", "nofun", [1]) } throws: { error in
                 error as? CallError == CallError(.exception, reason: .atom("undef"), exceptionClass: "error",
                                                  stack: .list([.tuple([.atom("nomod"), .atom("nofun"), .list([1]), .list([])])]))

@@ -6,8 +6,8 @@ extension ErlangNode {
     /// `rpc:call/5` does: a `SPAWN_REQUEST` for `erpc:execute_call(Ref, M, F, A)` with a monitor
     /// (`erpc.erl`, `call/5`); the result comes back as the exit reason of the spawned process.
     ///
-    /// The spawned process's group leader is the calling Swift process, which answers no I/O
-    /// requests: a function that prints on the remote node waits until the call times out.
+    /// The spawned process's group leader is the calling Swift process: what the function prints
+    /// is accepted and dropped, and reading input fails with `{error, enotsup}`.
     ///
     /// - Returns: what the function returned.
     /// - Throws: ``CallError``: `exception` (class, reason and stack as raised; `error:undef` for
@@ -32,13 +32,48 @@ extension ErlangNode {
             _ = state.withLockedValue { $0.monitors.removeByUs(id) }
             throw CallError(.noconnection, reason: .atom("noconnection"))
         }
-        let answer = await caller.receive(matching: { Self.isSpawnError($0, id) || ErlangProcess.isDown($0, id) }, timeout: timeout)
+        let answer = await awaitResult(id, caller: caller, deadline: timeout.map { ContinuousClock.now + $0 })
         guard let answer, let elements = answer.tupleElements else {
             await abandonSpawn(id, caller: caller.pid)
             throw CallError(.timeout, reason: .atom("timeout"))
         }
         if elements.count == 4 { throw CallError(.erpc, reason: elements[3]) }
         return try Self.erpcResult(elements[4], result: result)
+    }
+
+    /// Waits for the spawn error or the DOWN, answering the I/O requests of the remote process
+    /// meanwhile: the caller is its group leader, and a function that prints would otherwise
+    /// wait for an answer until the call times out.
+    private func awaitResult(_ id: Reference, caller: ErlangProcess, deadline: ContinuousClock.Instant?) async -> Term? {
+        while true {
+            let left = deadline.map { max(.zero, $0 - ContinuousClock.now) }
+            guard let message = await caller.receive(
+                matching: { Self.isSpawnError($0, id) || ErlangProcess.isDown($0, id) || Self.ioRequest($0) != nil }, timeout: left)
+            else { return nil }
+            guard let (from, replyAs, request) = Self.ioRequest(message) else { return message }
+            try? await caller.send(.tuple([.atom("io_reply"), replyAs, Self.ioReply(to: request)]), to: from)
+        }
+    }
+
+    /// `{io_request, From, ReplyAs, Request}` (the Erlang I/O protocol).
+    static func ioRequest(_ message: Term) -> (PID, Term, Term)? {
+        guard case .tuple(let elements) = message, elements.count == 4, elements[0] == .atom("io_request"),
+              case .pid(let from) = elements[1] else { return nil }
+        return (from, elements[2], elements[3])
+    }
+
+    /// Output (`put_chars`, and `setopts`/`getopts`) is accepted and dropped; input is
+    /// `{error, enotsup}`, as an I/O server without input answers.
+    static func ioReply(to request: Term) -> Term {
+        let kind = request.tupleElements?.first ?? request
+        switch kind {
+        case .atom("put_chars"), .atom("setopts"): return .atom("ok")
+        case .atom("getopts"): return .list([])
+        case .atom("requests"):
+            let replies = (request.tupleElements?.last?.listElements ?? []).map(ioReply(to:))
+            return replies.first { $0 != .atom("ok") } ?? .atom("ok")
+        default: return .tuple([.atom("error"), .atom("enotsup")])
+        }
     }
 
     /// `erpc.erl`, `result/4`: the exit reason of the spawned process.
