@@ -54,7 +54,7 @@ extension CallInteropTests {
             #expect(try await process.call(.pid(pid), .tuple([.atom("echo"), .atom("x")])) == .atom("x"))
 
             // A timeout: the late reply goes to an inactive alias and is dropped.
-            await #expect { try await process.call(counter, .tuple([.atom("sleep"), .integer(300)]), timeout: .milliseconds(50)) }
+            await #expect { try await process.call(counter, .tuple([.atom("sleep"), .integer(2000)]), timeout: .milliseconds(50)) }
                 throws: { ($0 as? CallError) == CallError(.timeout, reason: .atom("timeout")) }
             #expect(try await process.call(counter, .atom("get")) == .integer(7))
             #expect(process.mailbox.count == 0)

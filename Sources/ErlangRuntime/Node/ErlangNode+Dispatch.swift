@@ -3,8 +3,8 @@ import ErlangTerm
 
 extension ErlangNode {
     /// Acts on one message from a peer: messages (to pids, names and aliases) go to mailboxes;
-    /// monitors, links and exit signals go to their tables; spawn requests are refused
-    /// with `notsup`; what is not handled yet (group leaders) is logged and dropped.
+    /// monitors, links and exit signals go to their tables; spawn requests run served Swift
+    /// functions; what is not handled yet (group leaders) is logged and dropped.
     func handle(_ message: DistributionMessage, from connection: DistributionConnection) async {
         switch message.control {
         case .send(let to), .sendTT(let to, _), .sendSender(_, let to), .sendSenderTT(_, let to, _):
@@ -15,11 +15,12 @@ extension ErlangNode {
         case .link, .unlink, .unlinkID, .unlinkIDAck, .exit, .exitTT, .payloadExit, .payloadExitTT,
              .exit2, .exit2TT, .payloadExit2, .payloadExit2TT:
             await handleLinkSignal(message, from: connection)
-        case .spawnRequest(let id, let from, _, _, _), .spawnRequestTT(let id, let from, _, _, _, _):
-            // No Erlang code runs here: answer `notsup` at once so that `erpc:call` and
-            // `rpc:call` fail with `{erpc, notsup}` instead of waiting forever (erpc.erl, call/5).
-            let reply = DistributionMessage(control: .spawnReply(id: id, to: from, flags: [], result: .error("notsup")))
-            try? await connection.send(reply)
+        case .spawnRequest(let id, let from, _, let function, let options),
+             .spawnRequestTT(let id, let from, _, let function, let options, _):
+            // erpc and rpc calls into Swift functions (ErlangNode+Spawn.swift); other MFAs get `notsup`.
+            await spawnRequested(id: id, from: from, function: function, options: options, arguments: message.payload, on: connection)
+        case .spawnReply(let id, let to, let flags, let result), .spawnReplyTT(let id, let to, let flags, let result, _):
+            spawnReplied(id: id, to: to, flags: flags, result: result, from: connection.peer)
         case .aliasSend(_, let alias), .aliasSendTT(_, let alias, _):
             // Dropped once the alias is inactive, as BEAM drops it (membership.md 6.1).
             if let payload = message.payload { deliver(payload, toAlias: alias) }

@@ -39,6 +39,7 @@ public final class ErlangNode: Service, Sendable {
         var processes: ProcessTable
         var monitors = MonitorTable()
         var links = LinkTable()
+        var functions = FunctionTable()
         var readers: Set<ObjectIdentifier> = []
         var dialing: [NodeName: Task<DistributionConnection, any Error>] = [:]
         var nextReference: UInt64 = 1

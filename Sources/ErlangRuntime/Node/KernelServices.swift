@@ -26,13 +26,14 @@ extension ErlangNode {
         }
     }
 
-    /// `rex`'s `{From, features_request}` (`rpc.erl`, `handle_info/2`): answered with an empty
-    /// feature list, since this node does not run `erpc` spawn requests.
+    /// `rex`'s `{From, features_request}` (`rpc.erl`, `handle_info/2`): answered
+    /// `{features_reply, node(), [erpc]}`, since this node runs `erpc` spawn requests
+    /// (ErlangNode+Spawn.swift); `rpc.erl` `nodes_observer_loop/1` records it.
     static func serveRex(_ process: ErlangProcess) async {
         for await message in process.mailbox {
             guard case .tuple(let elements) = message, elements.count == 2, case .pid(let from) = elements[0],
                   elements[1] == .atom("features_request") else { continue }
-            try? await process.send(.tuple([.atom("features_reply"), .atom(process.node.name.atom), .list([])]), to: from)
+            try? await process.send(.tuple([.atom("features_reply"), .atom(process.node.name.atom), .list([.atom("erpc")])]), to: from)
         }
     }
 }

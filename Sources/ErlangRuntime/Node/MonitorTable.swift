@@ -33,35 +33,63 @@ struct MonitorTable {
 
     private(set) var onUs: [Reference: OnUs] = [:]
     private(set) var byUs: [Reference: ByUs] = [:]
+    /// The monitors on us by the local processes they involve (target, and local watcher), and
+    /// ours by watcher: a process's exit costs what it holds, not what the node holds (10,000
+    /// concurrent calls each hold a monitor).
+    private var onUsOf: [PID: Set<Reference>] = [:]
+    private var byUsOf: [PID: Set<Reference>] = [:]
 
-    mutating func add(_ monitor: OnUs, reference: Reference) { onUs[reference] = monitor }
+    mutating func add(_ monitor: OnUs, reference: Reference) {
+        _ = removeOnUs(reference)
+        onUs[reference] = monitor
+        onUsOf[monitor.target, default: []].insert(reference)
+        if monitor.peer == nil { onUsOf[monitor.watcher, default: []].insert(reference) }
+    }
 
-    mutating func add(_ monitor: ByUs, reference: Reference) { byUs[reference] = monitor }
+    mutating func add(_ monitor: ByUs, reference: Reference) {
+        _ = removeByUs(reference)
+        byUs[reference] = monitor
+        byUsOf[monitor.watcher, default: []].insert(reference)
+    }
 
     /// `DEMONITOR_P` from a peer, or `demonitor/1` of a local watcher.
-    mutating func removeOnUs(_ reference: Reference) -> OnUs? { onUs.removeValue(forKey: reference) }
+    mutating func removeOnUs(_ reference: Reference) -> OnUs? {
+        guard let monitor = onUs.removeValue(forKey: reference) else { return nil }
+        Self.unindex(reference, of: monitor.target, in: &onUsOf)
+        if monitor.peer == nil { Self.unindex(reference, of: monitor.watcher, in: &onUsOf) }
+        return monitor
+    }
 
     /// A DOWN arrived, or our process demonitors.
-    mutating func removeByUs(_ reference: Reference) -> ByUs? { byUs.removeValue(forKey: reference) }
+    mutating func removeByUs(_ reference: Reference) -> ByUs? {
+        guard let monitor = byUs.removeValue(forKey: reference) else { return nil }
+        Self.unindex(reference, of: monitor.watcher, in: &byUsOf)
+        return monitor
+    }
+
+    private static func unindex(_ reference: Reference, of pid: PID, in index: inout [PID: Set<Reference>]) {
+        index[pid]?.remove(reference)
+        if index[pid]?.isEmpty == true { index[pid] = nil }
+    }
 
     /// `pid` exits: the monitors on it fire, and the ones it held go (to be demonitored).
     mutating func processExited(_ pid: PID) -> (fire: [(Reference, OnUs)], held: [(Reference, ByUs)]) {
-        let fire = onUs.filter { $0.value.target == pid }.map { ($0.key, $0.value) }
-        for (reference, _) in fire { onUs[reference] = nil }
-        // The monitors it watched others with go too (a dead process has none).
-        let watching = onUs.filter { $0.value.watcher == pid && $0.value.peer == nil }
-        for (reference, _) in watching { onUs[reference] = nil }
-        let held = byUs.filter { $0.value.watcher == pid }.map { ($0.key, $0.value) }
-        for (reference, _) in held { byUs[reference] = nil }
+        var fire: [(Reference, OnUs)] = []
+        for reference in onUsOf[pid] ?? [] {
+            // The monitors it watched others with go too (a dead process has none).
+            guard let monitor = removeOnUs(reference), monitor.target == pid else { continue }
+            fire.append((reference, monitor))
+        }
+        let held = (byUsOf[pid] ?? []).compactMap { reference in removeByUs(reference).map { (reference, $0) } }
         return (fire, held)
     }
 
     /// The connection to `node` went down: the monitors its processes held on ours go, and ours on
     /// its processes fire with `noconnection`.
     mutating func connectionLost(to node: NodeName) -> [(Reference, ByUs)] {
-        onUs = onUs.filter { $0.value.peer != node }
+        for (reference, _) in onUs.filter({ $0.value.peer == node }) { _ = removeOnUs(reference) }
         let lost = byUs.filter { $0.value.node == node }.map { ($0.key, $0.value) }
-        for (reference, _) in lost { byUs[reference] = nil }
+        for (reference, _) in lost { _ = removeByUs(reference) }
         return lost
     }
 }

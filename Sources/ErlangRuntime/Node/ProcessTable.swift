@@ -54,6 +54,9 @@ struct ProcessTable {
     /// The process registered as `name`.
     func whereis(_ name: Atom) -> PID? { names[name] }
 
+    /// Every registered name (`registered/0`).
+    var registeredNames: [Atom] { Array(names.keys) }
+
     /// `register/2`: false when the name is taken, the process has a name, or it is not alive.
     mutating func register(_ name: Atom, _ pid: PID) -> Bool {
         guard names[name] == nil, nameOf[pid] == nil, mailboxes[pid] != nil, name != "undefined" else { return false }

@@ -61,8 +61,4 @@ public struct CallError: Error, Sendable, Equatable, CustomStringConvertible {
         if let exceptionClass { return "\(code): \(exceptionClass):\(reason)" }
         return "\(code): \(reason)"
     }
-
-    public static func == (lhs: CallError, rhs: CallError) -> Bool {
-        lhs.code == rhs.code && lhs.reason == rhs.reason && lhs.exceptionClass == rhs.exceptionClass && lhs.stack == rhs.stack
-    }
 }

@@ -28,7 +28,13 @@ extension ErlangProcess {
     private func call(resolving server: ServerRef, _ request: Term, timeout: Duration?) async throws -> Term {
         guard let (target, peer) = await node.resolve(server) else { throw CallError(.noproc, reason: .atom("noproc")) }
         if case .pid(let target) = target, target == pid { throw CallError(.callingSelf, reason: .atom("calling_self")) }
-        let reference = try await node.monitor(target, at: peer, from: pid)
+        let reference: Reference
+        do {
+            reference = try await node.monitor(target, at: peer, from: pid)
+        } catch {
+            // The MONITOR_P could not go out: the connection is gone, as a DOWN noconnection says.
+            throw CallError(.nodedown, reason: .tuple([.atom("nodedown"), .atom(peer.atom)]))
+        }
         node.state.withLockedValue { $0.processes.addAlias(reference, for: pid) }
         let tag: Term = .improperList([.atom("alias")], tail: .reference(reference))
         let message: Term = .tuple([.atom("$gen_call"), .tuple([.pid(pid), tag]), request])
