@@ -60,7 +60,11 @@ enum GlobalResolution {
     }
 
     /// The standard methods of `global.erl` by their export funs.
+    /// A closure of module `global` taking three arguments is taken for `fun random_exit_name/3`,
+    /// the one local fun `global.erl` passes as a method (`register_name/2`, `re_register_name/2`,
+    /// `register_name_external/2`); Swift cannot run BEAM code.
     static func standardMethod(_ method: Term) -> GlobalResolve? {
+        if case .fun(.closure(let closure)) = method, closure.module == "global", closure.arity == 3 { return .randomExit }
         guard case .fun(.export(let module, let function, 3)) = method, module == "global" else { return nil }
         switch function.name {
         case "random_exit_name": return .randomExit

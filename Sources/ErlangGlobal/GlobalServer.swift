@@ -56,6 +56,7 @@ final class GlobalServer: Sendable {
         Task { await server.forwardMailbox() }
         Task { await server.forwardEvents(events) }
         Task { await server.loop() }
+        server.serveResolveIt()
         for peer in node.nodes() { server.nodeUp(peer.atom) }
         return server
     }
@@ -210,14 +211,7 @@ final class GlobalServer: Sendable {
         guard let caller = try? node.spawnProcess() else { return .failed }
         defer { caller.exit() }
         if ours.pid.node == node.name.atom {
-            let swift = resolvers.withLockedValue { $0[ours.name] }
-            let method = swift.flatMap { $0.pid == ours.pid ? $0.resolve : nil } ?? GlobalResolution.standardMethod(ours.method)
-            guard let method else {
-                logger.info("global: cannot run the resolve method \(ours.method) for \(ours.name) here")
-                return .failed
-            }
-            logger.info("global: Name conflict over \(ours.name)")
-            return await method.resolve(ours.name, theirs.pid, ours.pid, from: caller)
+            return await resolveHere(method: ours.method, name: ours.name, theirs.pid, ours.pid, from: caller)
         }
         guard let peer = try? NodeName(ours.pid.node.name) else { return .failed }
         let request = GlobalOutgoing.resolveIt(method: ours.method, name: ours.name, pid: theirs.pid, pid2: ours.pid)
@@ -227,6 +221,34 @@ final class GlobalServer: Sendable {
         case .tuple(let elements)? where elements.first == .atom("badrpc"): return .failed
         case nil: return .failed
         default: return .other
+        }
+    }
+
+    /// `global:resolve_it/4` on this node: the Swift resolver registered with the name here, else
+    /// the standard method the fun names.
+    func resolveHere(method: Term, name: Term, _ pid1: PID, _ pid2: PID, from process: ErlangProcess) async -> GlobalResolution.Outcome {
+        let swift = resolvers.withLockedValue { $0[name] }
+        let local = swift.flatMap { $0.pid == pid1 || $0.pid == pid2 ? $0.resolve : nil }
+        guard let resolve = local ?? GlobalResolution.standardMethod(method) else {
+            logger.info("global: cannot run the resolve method \(method) for \(name) here")
+            return .failed
+        }
+        logger.info("global: Name conflict over \(name)")
+        return await resolve.resolve(name, pid1, pid2, from: process)
+    }
+
+    /// Serves `global:resolve_it/4` to `rpc:call/4` from peers that resolve a conflict over a
+    /// name whose process lives here (`exchange_names/4`).
+    func serveResolveIt() {
+        node.registerFunction("global", "resolve_it", arity: 4) { [self] arguments, process in
+            guard arguments.count == 4, case .pid(let pid1) = arguments[2], case .pid(let pid2) = arguments[3] else {
+                throw ErlangException(.error, .atom("badarg"))
+            }
+            switch await resolveHere(method: arguments[0], name: arguments[1], pid1, pid2, from: process) {
+            case .keep(let pid): return .pid(pid)
+            case .none: return .atom("none")
+            case .failed, .other: throw ErlangException(.error, .atom("undef"))
+            }
         }
     }
 

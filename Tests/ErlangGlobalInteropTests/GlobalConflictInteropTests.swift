@@ -94,3 +94,35 @@ extension GlobalInteropTests {
         }
     }
 }
+
+extension GlobalInteropTests {
+    /// A BEAM node that resolves a conflict over a name whose process is on the Swift node calls
+    /// `global:resolve_it/4` there (`rpc:call/4`); the Swift node runs the method registered with
+    /// the name: here a Swift resolver that keeps the Swift process.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func aBEAMNodeResolvesThroughTheSwiftNode() async throws {
+        try await GlobalFixture.run { fixture in
+            let pair = [try await fixture.startErl(), try await fixture.startErl()].sorted { Atom($0.name) < Atom($1.name) }
+            let (inside, outside) = (pair[0], pair[1])
+            let (swift, global) = try await fixture.startSwift("zzz")
+            let keeper = try swift.spawnProcess()
+            let keepSwift: GlobalResolve = .custom { _, pid1, pid2 in pid1.node == swift.name.atom ? pid1 : pid2 }
+            #expect(try await global.registerName(.atom("shared"), keeper.pid, resolve: keepSwift))
+            try await swift.connect(to: try NodeName(inside.name))
+            try await global.sync()
+            #expect(try await inside.eval("global:sync()", timeout: .seconds(30)) == "ok")
+            let register = "(fun() -> P = \(Self.forwarder), register(shared_holder, P), global:register_name(shared, P) end)()"
+            #expect(try await outside.eval(register) == "yes")
+
+            // The smaller node, inside, resolves: the existing registration's process is Swift's.
+            #expect(try await inside.eval("net_kernel:connect_node('\(outside.name)')") == "true")
+            for erl in [inside, outside] {
+                #expect(try await erl.eval("global:sync()", timeout: .seconds(30)) == "ok")
+                try await erl.waitFor("node(global:whereis_name(shared))", toBe: "'\(swift.name)'")
+            }
+            #expect(global.whereisName(.atom("shared")) == keeper.pid)
+            #expect(keeper.isAlive)
+            try fixture.assertCleanLogs()
+        }
+    }
+}
