@@ -93,7 +93,8 @@ public enum GlobalResolve: Sendable {
     /// keeps the name.
     case notifyAll
     /// A Swift resolver: given the name and both pids, the pid that keeps it, or nil for neither.
-    /// Peers that resolve a conflict see `fun global:random_exit_name/3` as this name's method.
+    /// It travels as `fun global:random_exit_name/3`; a peer that resolves a conflict over the
+    /// name runs it here through `global:resolve_it/4`.
     case custom(@Sendable (_ name: Term, _ pid1: PID, _ pid2: PID) async -> PID?)
 
     /// The method as peers store it: an export fun of `global`.
