@@ -137,6 +137,16 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         // pump flushes what it writes.
     }
 
+    /// A ``CloseWithError`` closes the connection with its error as the reason; other events pass on.
+    public func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let close = event as? CloseWithError else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        fail(context: context, error: close.error)
+        promise?.succeed()
+    }
+
     /// Writes frames while the channel takes them: one frame of each waiting message in turn.
     ///
     /// At most ``framesPerTurn`` frames per turn of the event loop: a flush can make the channel
@@ -234,6 +244,21 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
 
 @available(*, unavailable)
 extension DistributionChannelHandler: Sendable {}
+
+extension DistributionChannelHandler {
+    /// A user outbound event (`Channel.triggerUserOutboundEvent`) that closes the connection with
+    /// `error` as the reason its `onClose` and readers see, instead of a clean close: how a local
+    /// `disconnect_node` or a shutdown is told apart from the peer closing the socket.
+    public struct CloseWithError: Sendable {
+        /// The reason the connection closes with.
+        public let error: DistributionError
+
+        /// Creates the event.
+        public init(_ error: DistributionError) {
+            self.error = error
+        }
+    }
+}
 
 /// The event loop's clock as an `InstantProtocol`, for ``DistributionTicker``.
 struct LoopInstant: InstantProtocol {

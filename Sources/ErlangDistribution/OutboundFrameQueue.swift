@@ -23,7 +23,8 @@ struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Ele
         case failed(any Error, Completion)
     }
 
-    private var entries: [Entry] = []
+    // A ring: a message with many fragments goes round it once per frame, so removeFirst must be O(1).
+    private var entries = CircularBuffer<Entry>()
 
     /// Whether nothing waits.
     var isEmpty: Bool { entries.isEmpty }
@@ -56,7 +57,7 @@ struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Ele
 
     /// Empties the queue, returning every completion that is still waiting.
     mutating func removeAll() -> [Completion] {
-        defer { entries = [] }
+        defer { entries.removeAll() }
         return entries.map(\.completion)
     }
 }

@@ -102,7 +102,11 @@ extension DistributionEndpoint {
     private func connectionClosed(_ connection: DistributionConnection, error: DistributionError?) {
         guard table.closed(connection) else { return }
         if let error {
-            configuration.logger.error("distribution connection closed", metadata: ["peer": "\(connection.peer)", "error": "\(error)"])
+            // A close this node asked for is no error; net_tick_timeout is one in OTP too
+            // (dist_util:con_loop/2, "** Node ~p not responding **").
+            let expected: Set<DistributionError.Code> = [.disconnected, .connectionShutdown]
+            let level: Logger.Level = expected.contains(error.code) ? .info : .error
+            configuration.logger.log(level: level, "distribution connection closed", metadata: ["peer": "\(connection.peer)", "error": "\(error)"])
         } else {
             configuration.logger.info("distribution connection closed", metadata: ["peer": "\(connection.peer)"])
         }

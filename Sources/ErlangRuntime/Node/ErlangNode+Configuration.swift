@@ -89,7 +89,7 @@ extension ErlangNode {
     public enum Event: Sendable {
         /// A connection to `node` is up.
         case nodeUp(NodeName, hidden: Bool)
-        /// The connection to `node` went down; the error that closed it, nil for a clean close.
-        case nodeDown(NodeName, reason: DistributionError?)
+        /// The connection to `node` went down, for `reason` (OTP's `nodedown_reason`).
+        case nodeDown(NodeName, reason: NodeDownReason)
     }
 }

@@ -61,6 +61,16 @@ extension ErlangNode {
         _ = try await connection(to: peer)
     }
 
+    /// `erlang:disconnect_node/1`: closes the connection to `peer`. Its links and monitors fire
+    /// with `noconnection` and the node-down event carries ``NodeDownReason/Kind/disconnect``;
+    /// the peer sees `connection_closed`. A later send connects again.
+    ///
+    /// - Returns: true when a connection was closed, false when there was none.
+    @discardableResult
+    public func disconnect(_ peer: NodeName) async -> Bool {
+        await endpoint.disconnect(peer)
+    }
+
     private func dial(_ peer: NodeName) async throws -> DistributionConnection {
         defer { state.withLockedValue { _ = $0.dialing.removeValue(forKey: peer) } }
         do {
