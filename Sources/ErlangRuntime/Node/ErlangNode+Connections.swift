@@ -33,8 +33,17 @@ extension ErlangNode {
         }
     }
 
+    /// The node name in a pid, parsed once per node: parsing it on every send showed in profiles.
     private func peerName(_ atom: Atom) throws -> NodeName {
-        do { return try NodeName(atom.name) } catch { throw ErlangNodeError(.badName, "\(atom) is not a node name") }
+        if let known = state.withLockedValue({ $0.peerNames[atom] }) { return known }
+        let name: NodeName
+        do { name = try NodeName(atom.name) } catch { throw ErlangNodeError(.badName, "\(atom) is not a node name") }
+        state.withLockedValue { state in
+            // Bounded: names of nodes long gone are forgotten wholesale.
+            if state.peerNames.count >= 4096 { state.peerNames.removeAll() }
+            state.peerNames[atom] = name
+        }
+        return name
     }
 
     /// `net_kernel:connect_node/1`: the connection to `peer`, set up if needed. Concurrent callers
@@ -85,13 +94,34 @@ extension ErlangNode {
         }
     }
 
+    /// Delivers a plain message (`SEND`, `SEND_SENDER`, `REG_SEND`, `ALIAS_SEND`) at once, without
+    /// an `await`: most traffic is these, and each suspension point costs a task switch. Returns
+    /// false for every other control message, which goes to ``handle(_:from:)``.
+    private func deliverPlain(_ message: DistributionMessage) -> Bool {
+        guard let payload = message.payload else { return false }
+        switch message.control {
+        case .send(let to), .sendSender(_, let to):
+            deliver(payload, to: to)
+        case .regSend(_, let name):
+            // distribution.md 4.6 and membership.md 1: unknown names are dropped.
+            deliver(payload, toName: name)
+        case .aliasSend(_, let alias):
+            deliver(payload, toAlias: alias)
+        default:
+            return false
+        }
+        return true
+    }
+
     /// Reads a connection's messages on a task of its own, once per connection.
     func startReading(_ connection: DistributionConnection) {
         let isNew = state.withLockedValue { $0.readers.insert(ObjectIdentifier(connection)).inserted }
         guard isNew else { return }
-        Task { [self] in
+        configuration.startConnectionReader { [self] in
             do {
-                for try await message in connection.incoming { await handle(message, from: connection) }
+                for try await message in connection.incoming where !deliverPlain(message) {
+                    await handle(message, from: connection)
+                }
             } catch {
                 logger.debug("connection ended", metadata: ["peer": "\(connection.peer)", "error": "\(error)"])
             }

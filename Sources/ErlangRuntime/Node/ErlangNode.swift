@@ -43,6 +43,7 @@ public final class ErlangNode: Service, Sendable {
         var readers: Set<ObjectIdentifier> = []
         var dialing: [NodeName: Task<DistributionConnection, any Error>] = [:]
         var nextReference: UInt64 = 1
+        var peerNames: [Atom: NodeName] = [:]
         var isShutDown = false
     }
 
@@ -76,12 +77,13 @@ public final class ErlangNode: Service, Sendable {
         let endpoint = DistributionEndpoint(configuration: .init(
             name: .name(name), cookie: cookie, hidden: configuration.hidden, setupTime: configuration.setupTime,
             connection: DistributionConnectionConfiguration(netTickTime: configuration.netTickTime),
-            logger: configuration.logger, onEvent: { hub.emit($0) }))
+            logger: configuration.logger, onEvent: { hub.emit($0) }),
+            eventLoopGroup: configuration.eventLoopGroup)
         let listener = try await listen(endpoint, configuration)
         let epmd = EPMDClient(
             configuration: .init(epmdPort: configuration.epmdPort, connectTimeout: configuration.setupTime,
                                  replyTimeout: configuration.setupTime),
-            logger: configuration.logger)
+            eventLoopGroup: configuration.eventLoopGroup, logger: configuration.logger)
         let registration: EPMDRegistration
         do {
             registration = try await register(name, port: listener.port, with: epmd, configuration)
