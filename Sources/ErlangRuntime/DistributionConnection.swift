@@ -27,6 +27,19 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     /// The default bound of ``send(_:)``'s window: messages accepted but not yet written.
     public static let defaultSendWindow = 1024
 
+    /// The most messages one drain hands to the pipeline; the rest waits ``drainPause``.
+    ///
+    /// A NIO event loop runs its queued tasks, and the scheduled tasks that fall due meanwhile,
+    /// until none is left before it polls its sockets again (`SelectableEventLoop.runOneLoopTick`).
+    /// A sender that keeps the window full on a connection whose socket stays writable would keep
+    /// a drain queued all the time, so the loop would seldom poll: other connections on it read
+    /// their peers' ticks late or not at all (and declare the peers down after `net_ticktime`,
+    /// which the 4 s tick test showed beside the 100,000-message flood) and connects on it time
+    /// out. Bounded batches with a timer between them give the loop its polls.
+    static let drainBatch = 64
+    /// The pause between two batches of one connection.
+    static let drainPause = TimeAmount.microseconds(200)
+
     init(
         handshake: HandshakeResult, channel: any Channel, messages: DistributionInboundBridge.Producer,
         closeReason: EventLoopPromise<DistributionError?>, sendWindow: Int = DistributionConnection.defaultSendWindow
@@ -92,19 +105,28 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     }
 
     /// On the event loop: hands every queued message to the pipeline, in order, with one flush.
-    private func drain() {
-        let batch = outbound.withLockedValue { outbound -> [(DistributionMessage, EventLoopPromise<Void>?)] in
-            outbound.drainScheduled = false
-            defer { outbound.messages.removeAll(keepingCapacity: true) }
-            return outbound.messages
+    private func drain(afterPause: Bool = false) {
+        let (batch, more) = outbound.withLockedValue { outbound -> ([(DistributionMessage, EventLoopPromise<Void>?)], Bool) in
+            let take = min(outbound.messages.count, Self.drainBatch)
+            let batch = Array(outbound.messages.prefix(take))
+            outbound.messages.removeFirst(take)
+            let more = !outbound.messages.isEmpty
+            outbound.drainScheduled = more
+            return (batch, more)
         }
-        let window = self.window
         for (message, promise) in batch {
-            let written = promise ?? channel.eventLoop.makePromise(of: Void.self)
-            written.futureResult.whenComplete { _ in window.release() }
-            channel.write(message, promise: written)
+            channel.write(message, promise: promise)
         }
         channel.flush()
+        if more {
+            channel.eventLoop.scheduleTask(in: Self.drainPause) { self.drain() }
+        }
+    }
+
+    /// The handler's `onMessageDone`: one message left the queue (written, dropped or discarded),
+    /// so its slot in the window is free.
+    var messageDone: () -> Void {
+        { [window] in window.release() }
     }
 
     /// Sends a message and returns once its last frame has been handed to the socket. It goes

@@ -52,7 +52,7 @@ extension DistributionEndpoint {
     private func connected(_ result: HandshakeResult, channel: any Channel, attempt: DistributionConnectionTable.AttemptID) throws -> DistributionConnection {
         let closeReason = channel.eventLoop.makePromise(of: DistributionError?.self)
         let built = NIOLoopBoundBox<DistributionConnection?>(nil, eventLoop: channel.eventLoop)
-        try channel.pipeline.syncOperations.addDistributionConnectionHandlers(
+        let handler = try channel.pipeline.syncOperations.addDistributionConnectionHandlers(
             for: result, configuration: configuration.connection,
             onClose: { [self] error in
                 if let connection = built.value { connectionClosed(connection, error: error) }
@@ -61,6 +61,7 @@ extension DistributionEndpoint {
         let (bridge, messages) = DistributionInboundBridge.make(on: channel.eventLoop)
         try channel.pipeline.syncOperations.addHandler(bridge)
         let connection = DistributionConnection(handshake: result, channel: channel, messages: messages, closeReason: closeReason)
+        handler.onMessageDone = connection.messageDone
         built.value = connection
         if result.role == .initiator, case .dynamic = configuration.name {
             table.adopt(localName: result.localName, creation: result.localCreation)
