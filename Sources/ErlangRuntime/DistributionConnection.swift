@@ -14,6 +14,8 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     public let handshake: HandshakeResult
     let channel: any Channel
     private let messages: DistributionInboundBridge.Producer
+    /// Plain messages delivered on the event loop (``ErlangNode`` installs it); see ``InboundFastPath``.
+    let fastPath: InboundFastPath
     private let closeReason: EventLoopPromise<DistributionError?>
     private let window: SendWindow
     private let outbound = NIOLockedValueBox(Outbound())
@@ -42,13 +44,14 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
 
     init(
         handshake: HandshakeResult, channel: any Channel, messages: DistributionInboundBridge.Producer,
-        closeReason: EventLoopPromise<DistributionError?>, sendWindow: Int = DistributionConnection.defaultSendWindow
+        fastPath: InboundFastPath, closeReason: EventLoopPromise<DistributionError?>, sendWindow: Int = DistributionConnection.defaultSendWindow
     ) {
         var handshake = handshake
         handshake.leftover = ByteBuffer()
         self.handshake = handshake
         self.channel = channel
         self.messages = messages
+        self.fastPath = fastPath
         self.closeReason = closeReason
         let window = SendWindow(limit: sendWindow)
         self.window = window

@@ -58,9 +58,11 @@ extension DistributionEndpoint {
                 if let connection = built.value { connectionClosed(connection, error: error) }
                 closeReason.succeed(error)
             })
-        let (bridge, messages) = DistributionInboundBridge.make(on: channel.eventLoop)
+        let fastPath = InboundFastPath()
+        let (bridge, messages) = DistributionInboundBridge.make(on: channel.eventLoop, fastPath: fastPath)
         try channel.pipeline.syncOperations.addHandler(bridge)
-        let connection = DistributionConnection(handshake: result, channel: channel, messages: messages, closeReason: closeReason)
+        let connection = DistributionConnection(
+            handshake: result, channel: channel, messages: messages, fastPath: fastPath, closeReason: closeReason)
         handler.onMessageDone = connection.messageDone
         built.value = connection
         if result.role == .initiator, case .dynamic = configuration.name {

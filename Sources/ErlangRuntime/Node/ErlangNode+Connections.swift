@@ -97,7 +97,7 @@ extension ErlangNode {
     /// Delivers a plain message (`SEND`, `SEND_SENDER`, `REG_SEND`, `ALIAS_SEND`) at once, without
     /// an `await`: most traffic is these, and each suspension point costs a task switch. Returns
     /// false for every other control message, which goes to ``handle(_:from:)``.
-    private func deliverPlain(_ message: DistributionMessage) -> Bool {
+    func deliverPlain(_ message: DistributionMessage) -> Bool {
         guard let payload = message.payload else { return false }
         switch message.control {
         case .send(let to), .sendSender(_, let to):
@@ -117,10 +117,14 @@ extension ErlangNode {
     func startReading(_ connection: DistributionConnection) {
         let isNew = state.withLockedValue { $0.readers.insert(ObjectIdentifier(connection)).inserted }
         guard isNew else { return }
+        // Plain messages that arrive while the reader has nothing outstanding go to their
+        // mailboxes on the event loop, without the reader task's hop.
+        connection.fastPath.install { [weak self] message in self?.deliverPlain(message) ?? false }
         configuration.startConnectionReader { [self] in
             do {
-                for try await message in connection.incoming where !deliverPlain(message) {
-                    await handle(message, from: connection)
+                for try await message in connection.incoming {
+                    if !deliverPlain(message) { await handle(message, from: connection) }
+                    connection.fastPath.handled()
                 }
             } catch {
                 logger.debug("connection ended", metadata: ["peer": "\(connection.peer)", "error": "\(error)"])
