@@ -1,4 +1,3 @@
-import ErlangDistribution
 import ErlangRuntime
 import ErlangTerm
 
@@ -8,8 +7,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The `bench_peer` process of one connection: counts `seq` and `bin` messages and answers
-/// `hello`, `done` and `ping` (dist_bench.erl, `peer_loop/1`).
+/// The state of the `bench_peer` process: counts `seq` and `bin` messages and answers `hello`,
+/// `done` and `ping` (dist_bench.erl, `peer_loop/1`).
 struct BenchPeer {
     static let registeredName: Atom = "bench_peer"
     static let seq: Term = .atom("seq")
@@ -19,28 +18,16 @@ struct BenchPeer {
     static let hello: Term = .atom("hello")
     static let stop: Term = .atom("stop")
 
-    /// The pid `hello_ack` hands out; later traffic is sent to it.
+    /// The process's pid, which `hello_ack` hands out.
     let pid: PID
-    private let sendSender: Bool
     private(set) var count = 0
 
-    init(connection: DistributionConnection) {
-        let handshake = connection.handshake
-        pid = PID(node: handshake.localName.atom, id: 1, serial: 0, creation: handshake.localCreation)
-        sendSender = connection.agreedFlags.contains(.sendSender)
+    init(pid: PID) {
+        self.pid = pid
     }
 
-    /// Messages to the registered name `bench_peer` or to our pid.
-    func isForUs(_ control: ControlMessage) -> Bool {
-        switch control {
-        case .regSend(_, let name): name == Self.registeredName
-        case .sendSender(_, let to), .send(let to): to == pid
-        default: false
-        }
-    }
-
-    /// Handles one message; returns the reply to send, if any. `stop` exits the process.
-    mutating func handle(_ payload: Term) -> DistributionMessage? {
+    /// Handles one message; returns the reply and where it goes, if any. `stop` exits the program.
+    mutating func handle(_ payload: Term) -> (Term, PID)? {
         guard case .tuple(let elements) = payload, let tag = elements.first else {
             if payload == Self.stop { exit(0) }
             return nil
@@ -61,9 +48,8 @@ struct BenchPeer {
         }
     }
 
-    private func reply(to from: Term, _ message: Term) -> DistributionMessage? {
+    private func reply(to from: Term, _ message: Term) -> (Term, PID)? {
         guard case .pid(let to) = from else { return nil }
-        let control: ControlMessage = sendSender ? .sendSender(from: pid, to: to) : .send(to: to)
-        return DistributionMessage(control: control, payload: message)
+        return (message, to)
     }
 }

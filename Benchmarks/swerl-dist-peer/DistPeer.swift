@@ -10,8 +10,8 @@ import Logging
 import NIOPosix
 
 /// The Swift peer of the shared distribution benchmark (`bench/dist/dist_bench.erl`, README
-/// "Distribution peer contract"): node `NAME@<short hostname>`, registered with the EPMD on
-/// `ERL_EPMD_PORT`, serving the `bench_peer` protocol on every connection the driver opens.
+/// "Distribution peer contract"): an ``ErlangNode`` named `NAME@<short hostname>`, registered with
+/// the EPMD on `ERL_EPMD_PORT`, whose process `bench_peer` serves the driver.
 ///
 /// Usage: `swerl-dist-peer NAME COOKIE`
 @main
@@ -33,23 +33,20 @@ struct DistPeer {
     static func run(alive: String, cookie: String) async throws {
         var logger = Logger(label: "swerl.dist-peer")
         logger.logLevel = .warning
-        let name = try NodeName(alive: alive, host: shortHostName())
-        // Hidden like the ei and JInterface peers: the driver's global and pg then leave it alone.
-        // One event loop for every connection, and the consumer tasks run on it too.
+        // One event loop for every connection; the connection readers and the bench_peer process
+        // run on it too, so a message reaches the process and its reply the socket on one thread.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let executor = EventLoopExecutor(group.next())
-        let endpoint = DistributionEndpoint(
-            configuration: .init(name: .name(name), cookie: cookie, hidden: true, logger: logger),
-            eventLoopGroup: group)
-        let listener = try await endpoint.listen(host: "0.0.0.0", port: 0)
-        let registration = try await EPMDClient().register(name: alive, port: UInt16(listener.port))
-        say("swerl-dist-peer: \(name) listening on \(listener.port)")
-        for await connection in listener.connections {
-            // One task per connection: a reconnect may finish its handshake before the old
-            // connection's stream has ended.
-            Task(executorPreference: executor) { await serve(connection) }
-        }
-        withExtendedLifetime(registration) {}
+        // Hidden like the ei and JInterface peers: the driver's global and pg then leave it alone.
+        var configuration = ErlangNode.Configuration(
+            name: .long("\(alive)@\(shortHostName())"), cookie: .explicit(cookie), hidden: true, logger: logger)
+        configuration.eventLoopGroup = group
+        configuration.startConnectionReader = { body in Task(executorPreference: executor) { await body() } }
+        let node = try await ErlangNode.start(configuration)
+        let process = try node.spawnProcess()
+        try process.register(as: BenchPeer.registeredName)
+        say("swerl-dist-peer: \(node.name) listening on \(node.port)")
+        await Task(executorPreference: executor) { await serve(process) }.value
     }
 
     /// `hostname -s`, as the driver names its peers.
@@ -60,17 +57,16 @@ struct DistPeer {
         return String(full.prefix { $0 != "." })
     }
 
-    static func serve(_ connection: DistributionConnection) async {
-        var peer = BenchPeer(connection: connection)
-        do {
-            for try await message in connection.incoming {
-                guard peer.isForUs(message.control), let payload = message.payload else { continue }
-                if let reply = peer.handle(payload) {
-                    try await connection.send(reply)
-                }
+    /// The `bench_peer` process's loop (dist_bench.erl, `peer_loop/1`).
+    static func serve(_ process: ErlangProcess) async {
+        var peer = BenchPeer(pid: process.pid)
+        for await message in process.mailbox {
+            guard let (reply, to) = peer.handle(message) else { continue }
+            do {
+                try await process.send(reply, to: to)
+            } catch {
+                say("swerl-dist-peer: cannot reply to \(to): \(error)")
             }
-        } catch {
-            say("swerl-dist-peer: connection to \(connection.peer) ended: \(error)")
         }
     }
 }

@@ -26,12 +26,11 @@ public struct DistributionConnectionConfiguration: Sendable, Hashable {
 /// test loop's virtual clock drives it.
 ///
 /// Writes: a write's promise completes when the message's last frame has gone to the socket. The
-/// handler writes only while the channel is writable and keeps the rest of a message's fragments
-/// until it is writable again, taking one frame from each waiting message in turn, so the fragments
-/// of a large message interleave with other messages as OTP interleaves those of different senders.
-/// A message is encoded when its first frame is due, so first frames leave in write order, as the
-/// atom cache requires. Whoever writes must wait for the promise before the next message of the same
-/// sender, which keeps each sender's order (an Erlang process's send likewise completes first).
+/// handler writes only while the channel is writable and keeps the rest until it is writable again,
+/// taking one frame from each sender's current message in turn, so the fragments of a large
+/// message interleave with other senders' messages as OTP interleaves those of different processes,
+/// while one sender's messages go out whole and in write order (``OutboundFrameQueue``). So a
+/// writer need not wait for a promise before its next write to keep its order.
 ///
 /// On bad input, a tick timeout or an encoding failure it fires the ``DistributionError`` down the
 /// pipeline as an error, fails what is waiting, reports it to `onClose` and closes the channel.
@@ -56,6 +55,10 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     static let framesPerTurn = 16
     private var closed = false
     private let onClose: (DistributionError?) -> Void
+    /// Called on the event loop once per message written, dropped as unencodable, or discarded
+    /// at close, whether or not it came with a promise: a sender that does not wait for each
+    /// write can count its messages in flight without a promise per message.
+    public var onMessageDone: (() -> Void)?
 
     /// Creates the handler for a connection whose handshake agreed on `flags`.
     ///
@@ -127,6 +130,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard !closed else {
             promise?.fail(closeError ?? DistributionError(.connectionClosed, "the connection is closed"))
+            onMessageDone?()
             return
         }
         queue.append(unwrapOutboundIn(data), completion: promise)
@@ -135,6 +139,16 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
 
     public func flush(context: ChannelHandlerContext) {
         // pump flushes what it writes.
+    }
+
+    /// A ``CloseWithError`` closes the connection with its error as the reason; other events pass on.
+    public func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let close = event as? CloseWithError else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        fail(context: context, error: close.error)
+        promise?.succeed()
     }
 
     /// Writes frames while the channel takes them: one frame of each waiting message in turn.
@@ -164,11 +178,13 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
                     } else {
                         (completes ?? nil)?.succeed()
                     }
+                    if completes != nil { onMessageDone?() }
                     ticker?.sent(at: LoopInstant(context.eventLoop.now))
                     written += 1
                     wrote = true
                 case .failed(let error, let promise):
                     promise?.fail(Self.distributionError(error))
+                    onMessageDone?()
                 }
             }
             if wrote { context.flush() }
@@ -219,7 +235,10 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         tickTask?.cancel()
         tickTask = nil
         let failure = error ?? DistributionError(.connectionClosed, "the connection closed")
-        for promise in queue.removeAll() { promise?.fail(failure) }
+        for promise in queue.removeAll() {
+            promise?.fail(failure)
+            onMessageDone?()
+        }
         onClose(error)
     }
 
@@ -234,6 +253,21 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
 
 @available(*, unavailable)
 extension DistributionChannelHandler: Sendable {}
+
+extension DistributionChannelHandler {
+    /// A user outbound event (`Channel.triggerUserOutboundEvent`) that closes the connection with
+    /// `error` as the reason its `onClose` and readers see, instead of a clean close: how a local
+    /// `disconnect_node` or a shutdown is told apart from the peer closing the socket.
+    public struct CloseWithError: Sendable {
+        /// The reason the connection closes with.
+        public let error: DistributionError
+
+        /// Creates the event.
+        public init(_ error: DistributionError) {
+            self.error = error
+        }
+    }
+}
 
 /// The event loop's clock as an `InstantProtocol`, for ``DistributionTicker``.
 struct LoopInstant: InstantProtocol {
@@ -277,3 +311,4 @@ extension ChannelPipeline.SynchronousOperations {
         return handler
     }
 }
+

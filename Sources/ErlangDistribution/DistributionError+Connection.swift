@@ -25,4 +25,7 @@ extension DistributionError.Code {
     public static let peerUnresponsive = Self("peerUnresponsive")
     /// The connection was shut down locally or replaced by a newer one for the same node.
     public static let connectionShutdown = Self("connectionShutdown")
+    /// This node closed the connection on request (`erlang:disconnect_node/1`, which has
+    /// `net_kernel` kill the connection with reason `disconnect`; net_kernel.erl, `do_disconnect/3`).
+    public static let disconnected = Self("disconnected")
 }

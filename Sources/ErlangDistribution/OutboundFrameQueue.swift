@@ -1,14 +1,22 @@
+import ErlangTerm
 import NIOCore
 
 /// The messages waiting to be written on one connection, handed out one frame at a time: one frame
-/// of each waiting message in turn, so a large message's fragments interleave with other messages.
+/// of each message under way in turn, so a large message's fragments interleave with the messages
+/// of other senders, as OTP interleaves the fragments of different processes.
 ///
-/// A message is encoded when its first frame is due, so first frames leave in the order the
-/// messages were queued (the atom cache of the header refers to what earlier first frames set up).
-/// Frames are taken from the encoder's sequence one ahead of the one handed out (to know which is
-/// the last), so a fragmented message is held once plus two fragments.
+/// A sender's messages never interleave with each other: while one of its messages is under way,
+/// its later ones wait behind it, so the peer gets them whole and in order (OTP's sending process
+/// finishes sending one fragmented message before its next send, erts_dsig_send). The sender is the
+/// control message's `from` pid; messages without one share one sender.
+///
+/// A message is encoded when its first frame is due and that frame is written at once, so headers
+/// are encoded in the order their frames leave (the atom cache of a header refers to what earlier
+/// first frames set up). Frames are taken from the encoder's sequence one ahead of the one handed
+/// out (to know which is the last), so a fragmented message is held once plus two fragments.
 struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Element == ByteBuffer {
     private struct Entry {
+        let sender: PID?
         var message: DistributionMessage?
         var frames: Frames?
         var ahead: ByteBuffer?
@@ -23,14 +31,31 @@ struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Ele
         case failed(any Error, Completion)
     }
 
-    private var entries: [Entry] = []
+    // A ring of one message per sender: a message with many fragments goes round it once per
+    // frame, so removeFirst must be O(1).
+    private var entries = CircularBuffer<Entry>()
+    // The later messages of senders that have one in `entries`, in order.
+    private var waiting: [PID?: CircularBuffer<Entry>] = [:]
+    private var waitingCount = 0
+    // The senders with a message in `entries`.
+    private var active: Set<PID?> = []
 
     /// Whether nothing waits.
     var isEmpty: Bool { entries.isEmpty }
 
+    /// How many messages are queued.
+    var count: Int { entries.count + waitingCount }
+
     /// Queues a message.
     mutating func append(_ message: DistributionMessage, completion: Completion) {
-        entries.append(Entry(message: message, completion: completion))
+        let sender = message.control.sender
+        let entry = Entry(sender: sender, message: message, completion: completion)
+        if active.insert(sender).inserted {
+            entries.append(entry)
+        } else {
+            waiting[sender, default: []].append(entry)
+            waitingCount += 1
+        }
     }
 
     /// Takes the next frame, encoding the message it belongs to if this is its first.
@@ -44,19 +69,63 @@ struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Ele
                 entry.ahead = frames.next()
                 entry.frames = frames
             } catch {
+                promoteWaiting(of: entry.sender)
                 return .failed(error, entry.completion)
             }
         }
-        guard let frame = entry.ahead else { return .frame(ByteBuffer(), completes: entry.completion) }
+        guard let frame = entry.ahead else {
+            promoteWaiting(of: entry.sender)
+            return .frame(ByteBuffer(), completes: entry.completion)
+        }
         entry.ahead = entry.frames?.next()
-        guard entry.ahead != nil else { return .frame(frame, completes: entry.completion) }
+        guard entry.ahead != nil else {
+            promoteWaiting(of: entry.sender)
+            return .frame(frame, completes: entry.completion)
+        }
         entries.append(entry)
         return .frame(frame, completes: nil)
     }
 
+    /// A sender's message is done: its next one, if any, joins the ring.
+    private mutating func promoteWaiting(of sender: PID?) {
+        guard var queue = waiting.removeValue(forKey: sender), let next = queue.popFirst() else {
+            active.remove(sender)
+            return
+        }
+        waitingCount -= 1
+        entries.append(next)
+        if !queue.isEmpty { waiting[sender] = queue }
+    }
+
     /// Empties the queue, returning every completion that is still waiting.
     mutating func removeAll() -> [Completion] {
-        defer { entries = [] }
-        return entries.map(\.completion)
+        defer {
+            entries.removeAll()
+            waiting = [:]
+            waitingCount = 0
+            active = []
+        }
+        return entries.map(\.completion) + waiting.values.flatMap { $0.map(\.completion) }
+    }
+}
+
+extension ControlMessage {
+    /// The process that sends this message, when the control message names it: what keeps one
+    /// sender's messages in order on the wire.
+    var sender: PID? {
+        switch self {
+        case .link(let from, _), .exit(let from, _, _), .unlink(let from, _), .regSend(let from, _),
+             .exit2(let from, _, _), .exitTT(let from, _, _, _), .regSendTT(let from, _, _),
+             .exit2TT(let from, _, _, _), .monitorP(let from, _, _), .demonitorP(let from, _, _),
+             .sendSender(let from, _), .sendSenderTT(let from, _, _), .payloadExit(let from, _),
+             .payloadExitTT(let from, _, _), .payloadExit2(let from, _), .payloadExit2TT(let from, _, _),
+             .spawnRequest(_, let from, _, _, _), .aliasSend(let from, _), .aliasSendTT(let from, _, _),
+             .unlinkID(_, let from, _), .unlinkIDAck(_, let from, _), .altactSig(_, let from, _, _):
+            return from
+        case .spawnRequestTT(_, let from, _, _, _, _):
+            return from
+        default:
+            return nil
+        }
     }
 }

@@ -5,7 +5,8 @@ import NIOCore
 /// A connected distribution connection to one peer node.
 ///
 /// ``incoming`` delivers the peer's messages (one consumer; while nobody reads, the connection
-/// stops reading the socket); ``send(_:)`` writes one. Ticks are automatic. The connection ends
+/// stops reading the socket); ``send(_:)`` queues one for writing, ``sendAndWait(_:)`` writes one
+/// and waits until the socket took it. Ticks are automatic. The connection ends
 /// when either side closes it, when the peer stays silent for `net_ticktime`, or on bad input; then
 /// ``incoming`` ends (throwing the ``DistributionError`` if there was one) and ``closed()`` returns.
 public final class DistributionConnection: Sendable, CustomStringConvertible {
@@ -13,15 +14,48 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     public let handshake: HandshakeResult
     let channel: any Channel
     private let messages: DistributionInboundBridge.Producer
+    /// Plain messages delivered on the event loop (``ErlangNode`` installs it); see ``InboundFastPath``.
+    let fastPath: InboundFastPath
     private let closeReason: EventLoopPromise<DistributionError?>
+    private let window: SendWindow
+    private let outbound = NIOLockedValueBox(Outbound())
 
-    init(handshake: HandshakeResult, channel: any Channel, messages: DistributionInboundBridge.Producer, closeReason: EventLoopPromise<DistributionError?>) {
+    /// Messages handed to ``send(_:)`` that wait for the event loop, in call order.
+    private struct Outbound {
+        var messages: [(DistributionMessage, EventLoopPromise<Void>?)] = []
+        var drainScheduled = false
+    }
+
+    /// The default bound of ``send(_:)``'s window: messages accepted but not yet written.
+    public static let defaultSendWindow = 1024
+
+    /// The most messages one drain hands to the pipeline; the rest waits ``drainPause``.
+    ///
+    /// A NIO event loop runs its queued tasks, and the scheduled tasks that fall due meanwhile,
+    /// until none is left before it polls its sockets again (`SelectableEventLoop.runOneLoopTick`).
+    /// A sender that keeps the window full on a connection whose socket stays writable would keep
+    /// a drain queued all the time, so the loop would seldom poll: other connections on it read
+    /// their peers' ticks late or not at all (and declare the peers down after `net_ticktime`,
+    /// which the 4 s tick test showed beside the 100,000-message flood) and connects on it time
+    /// out. Bounded batches with a timer between them give the loop its polls.
+    static let drainBatch = 64
+    /// The pause between two batches of one connection.
+    static let drainPause = TimeAmount.microseconds(200)
+
+    init(
+        handshake: HandshakeResult, channel: any Channel, messages: DistributionInboundBridge.Producer,
+        fastPath: InboundFastPath, closeReason: EventLoopPromise<DistributionError?>, sendWindow: Int = DistributionConnection.defaultSendWindow
+    ) {
         var handshake = handshake
         handshake.leftover = ByteBuffer()
         self.handshake = handshake
         self.channel = channel
         self.messages = messages
+        self.fastPath = fastPath
         self.closeReason = closeReason
+        let window = SendWindow(limit: sendWindow)
+        self.window = window
+        closeReason.futureResult.whenComplete { _ in window.close() }
     }
 
     /// The peer's node name.
@@ -36,15 +70,84 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     /// The peer's messages, in order. One consumer only.
     public var incoming: Messages { Messages(base: messages) }
 
-    /// Sends a message; returns once its last frame has been handed to the socket, so a caller that
-    /// waits before its next send keeps its messages in order, while messages sent concurrently
-    /// interleave (a large one's fragments with the others).
+    /// Sends a message without waiting for the socket, as an Erlang process's `!` does: the message
+    /// is queued in call order, so one caller's messages keep their order, and the call returns at
+    /// once unless ``defaultSendWindow`` messages are already waiting to be written; then it waits
+    /// for room (backpressure from a slow peer, never unbounded memory).
+    ///
+    /// A message that cannot be encoded (it needs a flag the peer lacks) or that is still queued
+    /// when the connection closes is dropped, as BEAM drops messages to a node that goes down;
+    /// ``sendAndWait(_:)`` reports those.
+    ///
+    /// - Throws: ``DistributionError`` (`connectionClosed`) when the connection is known to be closed.
+    public func send(_ message: DistributionMessage) async throws {
+        try await enqueue(message, written: nil)
+    }
+
+    private func enqueue(_ message: DistributionMessage, written: EventLoopPromise<Void>?) async throws {
+        try checkOpen()
+        await window.acquire()
+        try checkOpen()
+        let drainNow = outbound.withLockedValue { outbound -> Bool in
+            outbound.messages.append((message, written))
+            defer { outbound.drainScheduled = true }
+            return !outbound.drainScheduled
+        }
+        guard drainNow else { return }
+        if channel.eventLoop.inEventLoop {
+            drain()
+        } else {
+            channel.eventLoop.execute { self.drain() }
+        }
+    }
+
+    private func checkOpen() throws {
+        guard !window.isClosed, channel.isActive else {
+            throw DistributionError(.connectionClosed, "cannot send to \(peer): the connection is closed")
+        }
+    }
+
+    /// On the event loop: hands every queued message to the pipeline, in order, with one flush.
+    private func drain(afterPause: Bool = false) {
+        let (batch, more) = outbound.withLockedValue { outbound -> ([(DistributionMessage, EventLoopPromise<Void>?)], Bool) in
+            let take = min(outbound.messages.count, Self.drainBatch)
+            let batch = Array(outbound.messages.prefix(take))
+            outbound.messages.removeFirst(take)
+            let more = !outbound.messages.isEmpty
+            outbound.drainScheduled = more
+            return (batch, more)
+        }
+        for (message, promise) in batch {
+            channel.write(message, promise: promise)
+        }
+        channel.flush()
+        if more {
+            channel.eventLoop.scheduleTask(in: Self.drainPause) { self.drain() }
+        }
+    }
+
+    /// The handler's `onMessageDone`: one message left the queue (written, dropped or discarded),
+    /// so its slot in the window is free.
+    var messageDone: () -> Void {
+        { [window] in window.release() }
+    }
+
+    /// Sends a message and returns once its last frame has been handed to the socket. It goes
+    /// after the messages ``send(_:)`` queued before, and a large one's fragments interleave with
+    /// messages sent concurrently.
     ///
     /// - Throws: ``DistributionError``: the message needs a flag the peer lacks, cannot be encoded,
     ///   or the connection closed.
-    public func send(_ message: DistributionMessage) async throws {
+    public func sendAndWait(_ message: DistributionMessage) async throws {
+        let written = channel.eventLoop.makePromise(of: Void.self)
         do {
-            try await channel.writeAndFlush(message)
+            try await enqueue(message, written: written)
+        } catch {
+            written.succeed()
+            throw error
+        }
+        do {
+            try await written.futureResult.get()
         } catch let error as DistributionError {
             throw error
         } catch {
@@ -55,6 +158,15 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     /// Closes the connection and waits until it is closed.
     public func close() async {
         channel.close(promise: nil)
+        _ = await closed()
+    }
+
+    /// Closes the connection with `reason` as the error that closed it (what ``closed()`` returns
+    /// and readers of ``incoming`` get), and waits until it is closed. A connection already
+    /// closing keeps its first reason.
+    public func close(reason: DistributionError) async {
+        let event = DistributionChannelHandler.CloseWithError(reason)
+        channel.triggerUserOutboundEvent(event).whenFailure { [channel] _ in channel.close(promise: nil) }
         _ = await closed()
     }
 

@@ -52,15 +52,18 @@ extension DistributionEndpoint {
     private func connected(_ result: HandshakeResult, channel: any Channel, attempt: DistributionConnectionTable.AttemptID) throws -> DistributionConnection {
         let closeReason = channel.eventLoop.makePromise(of: DistributionError?.self)
         let built = NIOLoopBoundBox<DistributionConnection?>(nil, eventLoop: channel.eventLoop)
-        try channel.pipeline.syncOperations.addDistributionConnectionHandlers(
+        let handler = try channel.pipeline.syncOperations.addDistributionConnectionHandlers(
             for: result, configuration: configuration.connection,
             onClose: { [self] error in
                 if let connection = built.value { connectionClosed(connection, error: error) }
                 closeReason.succeed(error)
             })
-        let (bridge, messages) = DistributionInboundBridge.make(on: channel.eventLoop)
+        let fastPath = InboundFastPath()
+        let (bridge, messages) = DistributionInboundBridge.make(on: channel.eventLoop, fastPath: fastPath)
         try channel.pipeline.syncOperations.addHandler(bridge)
-        let connection = DistributionConnection(handshake: result, channel: channel, messages: messages, closeReason: closeReason)
+        let connection = DistributionConnection(
+            handshake: result, channel: channel, messages: messages, fastPath: fastPath, closeReason: closeReason)
+        handler.onMessageDone = connection.messageDone
         built.value = connection
         if result.role == .initiator, case .dynamic = configuration.name {
             table.adopt(localName: result.localName, creation: result.localCreation)
@@ -102,7 +105,11 @@ extension DistributionEndpoint {
     private func connectionClosed(_ connection: DistributionConnection, error: DistributionError?) {
         guard table.closed(connection) else { return }
         if let error {
-            configuration.logger.error("distribution connection closed", metadata: ["peer": "\(connection.peer)", "error": "\(error)"])
+            // A close this node asked for is no error; net_tick_timeout is one in OTP too
+            // (dist_util:con_loop/2, "** Node ~p not responding **").
+            let expected: Set<DistributionError.Code> = [.disconnected, .connectionShutdown]
+            let level: Logger.Level = expected.contains(error.code) ? .info : .error
+            configuration.logger.log(level: level, "distribution connection closed", metadata: ["peer": "\(connection.peer)", "error": "\(error)"])
         } else {
             configuration.logger.info("distribution connection closed", metadata: ["peer": "\(connection.peer)"])
         }

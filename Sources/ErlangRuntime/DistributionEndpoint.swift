@@ -115,8 +115,17 @@ public final class DistributionEndpoint: Sendable {
     public func shutdown() async {
         let (channels, connections, waiters) = table.removeAll()
         for channel in channels { channel.close(promise: nil) }
-        for connection in connections { await connection.close() }
+        let reason = DistributionError(.connectionShutdown, "the node shut down")
+        for connection in connections { await connection.close(reason: reason) }
         for waiter in waiters { waiter.resume(throwing: DistributionError(.connectionShutdown, "the endpoint shut down")) }
+    }
+
+    /// `erlang:disconnect_node/1`: closes the connection to `peer` with reason
+    /// `disconnected`; false when there was none.
+    public func disconnect(_ peer: NodeName) async -> Bool {
+        guard let connection = table.connection(to: peer) else { return false }
+        await connection.close(reason: DistributionError(.disconnected, "disconnected from \(peer) by this node"))
+        return true
     }
 
     /// The handshake configuration for a new attempt.

@@ -24,20 +24,25 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
         }
     }
 
+    private let fastPath: InboundFastPath
     private var source: Producer.Source?
     private var context: ChannelHandlerContext?
     private var producing = true
     private var readPending = false
 
     /// A bridge for a channel on `eventLoop`, and the sequence its consumer reads.
-    static func make(on eventLoop: any EventLoop) -> (DistributionInboundBridge, Producer) {
-        let bridge = DistributionInboundBridge()
+    static func make(on eventLoop: any EventLoop, fastPath: InboundFastPath) -> (DistributionInboundBridge, Producer) {
+        let bridge = DistributionInboundBridge(fastPath: fastPath)
         let made = Producer.makeSequence(
             backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16),
             finishOnDeinit: false,
             delegate: Delegate(bridge: NIOLoopBound(bridge, eventLoop: eventLoop)))
         bridge.source = made.source
         return (bridge, made.sequence)
+    }
+
+    private init(fastPath: InboundFastPath) {
+        self.fastPath = fastPath
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -51,7 +56,9 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let source else { return }
-        if case .stopProducing = source.yield(unwrapInboundIn(data)) { producing = false }
+        let message = unwrapInboundIn(data)
+        if fastPath.offer(message) { return }
+        if case .stopProducing = source.yield(message) { producing = false }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -5,8 +5,11 @@ import Testing
 
 /// The round-robin of frames that interleaves a large message's fragments with other messages.
 @Suite struct OutboundFrameQueueTests {
-    static func message(_ name: String) -> DistributionMessage {
-        DistributionMessage(control: .regSend(from: PID(node: "a@h", id: 1, serial: 0, creation: 1), to: Atom(name)), payload: .atom("x"))
+    /// A message to `name` from the process with id `sender` (each test message its own sender
+    /// unless told otherwise, so that they interleave).
+    static func message(_ name: String, sender: UInt32? = nil) -> DistributionMessage {
+        let id = sender ?? name.utf8.reduce(UInt32(7)) { ($0 &* 31 &+ UInt32($1)) & 0x7FFF }
+        return DistributionMessage(control: .regSend(from: PID(node: "a@h", id: id, serial: 0, creation: 1), to: Atom(name)), payload: .atom("x"))
     }
 
     /// A fake encoder: message "big" makes three frames, others one; records the encoding order.
@@ -42,6 +45,20 @@ import Testing
         queue.append(Self.message("tiny"), completion: "T")
         #expect(Self.drain(&queue, &encoder) == ["big1", "small1 done:S", "tiny1 done:T", "big2", "big3 done:B"])
         #expect(encoder.encoded == ["big", "small", "tiny"])
+    }
+
+    /// One sender's messages never interleave: the second waits until the first is out whole,
+    /// while another sender's message goes between the fragments.
+    @Test func oneSendersMessagesStayWholeAndInOrder() {
+        var queue = OutboundFrameQueue<String, IndexingIterator<[ByteBuffer]>>()
+        var encoder = Encoder()
+        queue.append(Self.message("big", sender: 1), completion: "B")
+        queue.append(Self.message("small", sender: 1), completion: "S")
+        queue.append(Self.message("tiny", sender: 2), completion: "T")
+        #expect(queue.count == 3)
+        #expect(Self.drain(&queue, &encoder) == ["big1", "tiny1 done:T", "big2", "big3 done:B", "small1 done:S"])
+        #expect(encoder.encoded == ["big", "tiny", "small"])
+        #expect(queue.isEmpty)
     }
 
     @Test func messagesAreEncodedOnlyWhenTheirFirstFrameIsDue() {

@@ -37,27 +37,56 @@ final class RuntimeFixture: Sendable {
 
     /// An `erl` node registered with this fixture's EPMD.
     func startErl(
-        _ prefix: String = "erl", alive: String? = nil, cookie: String? = nil, hidden: Bool = false, arguments: [String] = []
+        _ prefix: String = "erl", alive: String? = nil, cookie: String? = nil, hidden: Bool = false,
+        netTickTime: Int? = nil, arguments: [String] = []
     ) async throws -> ErlangNodeProcess {
         let node = try await ErlangNodeProcess(
             alive: alive ?? DistributionTestNames.unique(prefix), cookie: cookie ?? self.cookie,
-            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port, hidden: hidden, arguments: arguments)
+            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port, hidden: hidden,
+            netTickTime: netTickTime, arguments: arguments)
         erlNodes.withLockedValue { $0.append(node) }
         return node
     }
 
     /// A Swift node `<prefix>_...@127.0.0.1` registered with this fixture's EPMD.
     func startSwift(
-        _ prefix: String = "swift", cookie: String? = nil, hidden: Bool = false,
+        _ prefix: String = "swift", cookie: String? = nil, hidden: Bool = false, netTickTime: Duration = .seconds(60),
         services: [ErlangNode.Configuration.StartService] = []
     ) async throws -> ErlangNode {
         var logger = Logger(label: "swerl.runtime-interop")
         logger.logLevel = .info
         let node = try await ErlangNode.start(.init(
             name: .long(DistributionTestNames.unique(prefix) + "@127.0.0.1"), cookie: .explicit(cookie ?? self.cookie),
-            epmdPort: epmd.port, listenHost: "127.0.0.1", hidden: hidden, logger: logger, services: services))
+            epmdPort: epmd.port, listenHost: "127.0.0.1", netTickTime: netTickTime, hidden: hidden, logger: logger,
+            services: services))
         swiftNodes.withLockedValue { $0.append(node) }
         return node
+    }
+}
+
+/// Records a node's events from now on, for tests that poll for them.
+final class NodeEventRecorder: Sendable {
+    private let events = NIOLockedValueBox<[ErlangNode.Event]>([])
+    private let task: Task<Void, Never>
+
+    init(_ node: ErlangNode) {
+        let stream = node.events()
+        let events = self.events
+        task = Task { for await event in stream { events.withLockedValue { $0.append(event) } } }
+    }
+
+    deinit { task.cancel() }
+
+    /// The reason of the first node-down event for `node`, waiting up to `timeout` for it.
+    func nodeDown(_ node: NodeName, timeout: Duration = .seconds(30)) async throws -> NodeDownReason {
+        try await poll(timeout: timeout, "nodedown of \(node)") {
+            events.withLockedValue { events in
+                events.lazy.compactMap { event -> NodeDownReason? in
+                    if case .nodeDown(let down, let reason) = event, down == node { return reason }
+                    return nil
+                }.first
+            }
+        }
     }
 }
 

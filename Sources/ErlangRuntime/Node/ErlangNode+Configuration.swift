@@ -1,6 +1,8 @@
 import ErlangDistribution
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 
 extension ErlangNode {
     /// How a node is named, authenticated and reached; the defaults are `erl`'s.
@@ -38,6 +40,15 @@ extension ErlangNode {
         /// supervisor starts `global` and `pg` before any connection is served (`kernel.erl`,
         /// `init/1`). A service that throws stops the start.
         public var services: [StartService]
+        /// The event loops of the node's sockets (default: NIO's shared group).
+        public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        /// Starts the task that reads one connection's messages and hands them to processes
+        /// (default: a plain `Task`). A program that runs its processes' tasks on the connections'
+        /// event loop (a one-thread ``eventLoopGroup`` and a `TaskExecutor` on it) starts these
+        /// there too, so a message reaches its process without waking another thread.
+        public var startConnectionReader: @Sendable (@escaping @Sendable () async -> Void) -> Void = { body in
+            Task { await body() }
+        }
 
         /// One service started with the node (see ``services``).
         public typealias StartService = @Sendable (ErlangNode) async throws -> Void
@@ -89,7 +100,7 @@ extension ErlangNode {
     public enum Event: Sendable {
         /// A connection to `node` is up.
         case nodeUp(NodeName, hidden: Bool)
-        /// The connection to `node` went down; the error that closed it, nil for a clean close.
-        case nodeDown(NodeName, reason: DistributionError?)
+        /// The connection to `node` went down, for `reason` (OTP's `nodedown_reason`).
+        case nodeDown(NodeName, reason: NodeDownReason)
     }
 }

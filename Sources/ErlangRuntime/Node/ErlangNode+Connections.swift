@@ -33,8 +33,17 @@ extension ErlangNode {
         }
     }
 
+    /// The node name in a pid, parsed once per node: parsing it on every send showed in profiles.
     private func peerName(_ atom: Atom) throws -> NodeName {
-        do { return try NodeName(atom.name) } catch { throw ErlangNodeError(.badName, "\(atom) is not a node name") }
+        if let known = state.withLockedValue({ $0.peerNames[atom] }) { return known }
+        let name: NodeName
+        do { name = try NodeName(atom.name) } catch { throw ErlangNodeError(.badName, "\(atom) is not a node name") }
+        state.withLockedValue { state in
+            // Bounded: names of nodes long gone are forgotten wholesale.
+            if state.peerNames.count >= 4096 { state.peerNames.removeAll() }
+            state.peerNames[atom] = name
+        }
+        return name
     }
 
     /// `net_kernel:connect_node/1`: the connection to `peer`, set up if needed. Concurrent callers
@@ -61,6 +70,16 @@ extension ErlangNode {
         _ = try await connection(to: peer)
     }
 
+    /// `erlang:disconnect_node/1`: closes the connection to `peer`. Its links and monitors fire
+    /// with `noconnection` and the node-down event carries ``NodeDownReason/Kind/disconnect``;
+    /// the peer sees `connection_closed`. A later send connects again.
+    ///
+    /// - Returns: true when a connection was closed, false when there was none.
+    @discardableResult
+    public func disconnect(_ peer: NodeName) async -> Bool {
+        await endpoint.disconnect(peer)
+    }
+
     private func dial(_ peer: NodeName) async throws -> DistributionConnection {
         defer { state.withLockedValue { _ = $0.dialing.removeValue(forKey: peer) } }
         do {
@@ -75,30 +94,43 @@ extension ErlangNode {
         }
     }
 
+    /// Delivers a plain message (`SEND`, `SEND_SENDER`, `REG_SEND`, `ALIAS_SEND`) at once, without
+    /// an `await`: most traffic is these, and each suspension point costs a task switch. Returns
+    /// false for every other control message, which goes to ``handle(_:from:)``.
+    func deliverPlain(_ message: DistributionMessage) -> Bool {
+        guard let payload = message.payload else { return false }
+        switch message.control {
+        case .send(let to), .sendSender(_, let to):
+            deliver(payload, to: to)
+        case .regSend(_, let name):
+            // distribution.md 4.6 and membership.md 1: unknown names are dropped.
+            deliver(payload, toName: name)
+        case .aliasSend(_, let alias):
+            deliver(payload, toAlias: alias)
+        default:
+            return false
+        }
+        return true
+    }
+
     /// Reads a connection's messages on a task of its own, once per connection.
     func startReading(_ connection: DistributionConnection) {
         let isNew = state.withLockedValue { $0.readers.insert(ObjectIdentifier(connection)).inserted }
         guard isNew else { return }
-        Task { [self] in
+        // Plain messages that arrive while the reader has nothing outstanding go to their
+        // mailboxes on the event loop, without the reader task's hop.
+        connection.fastPath.install { [weak self] message in self?.deliverPlain(message) ?? false }
+        configuration.startConnectionReader { [self] in
             do {
-                for try await message in connection.incoming { await handle(message, from: connection) }
+                for try await message in connection.incoming {
+                    if !deliverPlain(message) { await handle(message, from: connection) }
+                    connection.fastPath.handled()
+                }
             } catch {
                 logger.debug("connection ended", metadata: ["peer": "\(connection.peer)", "error": "\(error)"])
             }
             state.withLockedValue { _ = $0.readers.remove(ObjectIdentifier(connection)) }
         }
-    }
-}
-
-extension ErlangNode {
-    /// `erlang:disconnect_node/1`: closes the connection to `peer` (the peer sees nodedown, and so
-    /// does this node); false when there was none. `global` uses it for `remove_connection`
-    /// (`global.erl`, `handle_info({remove_connection, Node}, ...)`).
-    @discardableResult
-    public func disconnect(_ peer: NodeName) async -> Bool {
-        guard let connection = endpoint.connection(to: peer) else { return false }
-        await connection.close()
-        return true
     }
 }
 

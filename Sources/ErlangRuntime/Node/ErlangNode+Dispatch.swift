@@ -4,7 +4,7 @@ import ErlangTerm
 extension ErlangNode {
     /// Acts on one message from a peer: messages (to pids, names and aliases) go to mailboxes;
     /// monitors, links and exit signals go to their tables; spawn requests run served Swift
-    /// functions; what is not handled yet (group leaders) is logged and dropped.
+    /// functions; group leaders are recorded; what is not handled is logged and dropped.
     func handle(_ message: DistributionMessage, from connection: DistributionConnection) async {
         switch message.control {
         case .send(let to), .sendTT(let to, _), .sendSender(_, let to), .sendSenderTT(_, let to, _):
@@ -32,6 +32,12 @@ extension ErlangNode {
             downArrived(reference, reason: reason, from: connection.peer)
         case .payloadMonitorPExit(_, _, let reference):
             downArrived(reference, reason: message.payload ?? .atom("normal"), from: connection.peer)
+        case .groupLeader(let leader, let target):
+            // dist.c, erts_net_message: GROUP_LEADER sets the target's group leader; one for a
+            // process that is not here is ignored, as BEAM ignores it.
+            if !setGroupLeader(leader, of: target) {
+                logger.debug("GROUP_LEADER for a process that is not here", metadata: ["peer": "\(connection.peer)", "pid": "\(target)"])
+            }
         default:
             logger.debug("control message not handled yet", metadata: ["peer": "\(connection.peer)", "op": "\(message.control.opCode)"])
         }

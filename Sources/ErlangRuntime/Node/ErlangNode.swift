@@ -32,7 +32,8 @@ public final class ErlangNode: Service, Sendable {
     let epmd: EPMDClient
     let logger: Logger
     private let listener: DistributionListener
-    private let registration: EPMDRegistration
+    let registration: NIOLockedValueBox<EPMDRegistration?>
+    let reregistration = NIOLockedValueBox<Task<Void, Never>?>(nil)
     private let hub: NodeEventHub
 
     struct State {
@@ -43,6 +44,7 @@ public final class ErlangNode: Service, Sendable {
         var readers: Set<ObjectIdentifier> = []
         var dialing: [NodeName: Task<DistributionConnection, any Error>] = [:]
         var nextReference: UInt64 = 1
+        var peerNames: [Atom: NodeName] = [:]
         var isShutDown = false
     }
 
@@ -59,7 +61,7 @@ public final class ErlangNode: Service, Sendable {
         self.epmd = epmd
         self.logger = configuration.logger
         self.listener = listener
-        self.registration = registration
+        self.registration = NIOLockedValueBox(registration)
         self.hub = hub
         self.state = NIOLockedValueBox(State(processes: ProcessTable(node: name.atom, creation: creation)))
     }
@@ -76,17 +78,16 @@ public final class ErlangNode: Service, Sendable {
         let endpoint = DistributionEndpoint(configuration: .init(
             name: .name(name), cookie: cookie, hidden: configuration.hidden, setupTime: configuration.setupTime,
             connection: DistributionConnectionConfiguration(netTickTime: configuration.netTickTime),
-            logger: configuration.logger, onEvent: { hub.emit($0) }))
+            logger: configuration.logger, onEvent: { hub.emit($0) }),
+            eventLoopGroup: configuration.eventLoopGroup)
         let listener = try await listen(endpoint, configuration)
         let epmd = EPMDClient(
             configuration: .init(epmdPort: configuration.epmdPort, connectTimeout: configuration.setupTime,
                                  replyTimeout: configuration.setupTime),
-            logger: configuration.logger)
+            eventLoopGroup: configuration.eventLoopGroup, logger: configuration.logger)
         let registration: EPMDRegistration
         do {
-            registration = try await epmd.register(
-                name: name.alive, port: UInt16(listener.port), nodeType: configuration.hidden ? .hidden : .normal,
-                host: configuration.epmdHost)
+            registration = try await register(name, port: listener.port, with: epmd, configuration)
         } catch {
             await listener.close()
             throw ErlangNodeError(.startFailed, "cannot register \(name.alive) with EPMD: \(error)")
@@ -96,6 +97,7 @@ public final class ErlangNode: Service, Sendable {
             name: name, creation: registration.creation, configuration: configuration, endpoint: endpoint, epmd: epmd,
             listener: listener, registration: registration, hub: hub)
         node.watchConnections(hub.subscribe())
+        node.keepRegistered(registration)
         do {
             try node.startKernelServices()
             for service in configuration.services { try await service(node) }
@@ -155,7 +157,8 @@ public final class ErlangNode: Service, Sendable {
             return (state.processes.removeAll(), Array(state.dialing.values))
         }
         for task in dialing { task.cancel() }
-        await registration.unregister()
+        reregistration.withLockedValue { $0 }?.cancel()
+        await registration.withLockedValue { $0 }?.unregister()
         await listener.close()
         await endpoint.shutdown()
         for mailbox in mailboxes { mailbox.close() }

@@ -89,6 +89,17 @@ public final class ErlangProcess: Sendable, CustomStringConvertible {
     /// Whether the process is alive.
     public var isAlive: Bool { node.isAlive(pid) }
 
+    /// `group_leader()`: the process's group leader, where BEAM sends its I/O requests. A Swift
+    /// process does no I/O through it and starts without one (nil), since no Erlang parent
+    /// spawned it; a peer's `group_leader(GL, Pid)` (`GROUP_LEADER`) or ``setGroupLeader(_:)``
+    /// sets it. Nil once the process has exited.
+    public var groupLeader: PID? { node.groupLeader(of: pid) }
+
+    /// `group_leader(Leader, self())`.
+    public func setGroupLeader(_ leader: PID) {
+        _ = node.setGroupLeader(leader, of: pid)
+    }
+
     /// The pid.
     public var description: String { "ErlangProcess(\(pid))" }
 }
@@ -123,6 +134,17 @@ extension ErlangNode {
     /// `whereis/1`.
     public func whereis(_ name: Atom) -> PID? {
         state.withLockedValue { $0.processes.whereis(name) }
+    }
+
+    /// The group leader of a live process of this node; nil when none was set or it is not alive.
+    public func groupLeader(of pid: PID) -> PID? {
+        state.withLockedValue { $0.processes.groupLeader(of: pid) }
+    }
+
+    /// `group_leader/2` for a process of this node; false when it is not alive.
+    @discardableResult
+    public func setGroupLeader(_ leader: PID, of pid: PID) -> Bool {
+        state.withLockedValue { $0.processes.setGroupLeader(leader, of: pid) }
     }
 
     /// Whether `pid` is a live process of this node.

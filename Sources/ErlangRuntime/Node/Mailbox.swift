@@ -82,10 +82,15 @@ public final class Mailbox: AsyncSequence, Sendable {
         matching matches: @escaping @Sendable (Term) -> Bool = { _ in true },
         timeout: Duration? = nil
     ) async -> Term? {
-        let id = state.withLockedValue { state in
+        // A message already queued is taken without a continuation or a cancellation handler:
+        // the common case of a busy process, and the cheapest (no task status record to lock).
+        let queued = state.withLockedValue { state -> (message: Term?, id: Int) in
+            if let message = state.take(matching: matches) { return (message, 0) }
             defer { state.nextWaiter += 1 }
-            return state.nextWaiter
+            return (nil, state.nextWaiter)
         }
+        if let message = queued.message { return message }
+        let id = queued.id
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Term?, Never>) in
                 let immediate = state.withLockedValue { state -> Term?? in

@@ -35,7 +35,7 @@ final class NodeEventHub: Sendable {
         let translated: ErlangNode.Event
         switch event {
         case .nodeUp(let node, let hidden): translated = .nodeUp(node, hidden: hidden)
-        case .nodeDown(let node, let error): translated = .nodeDown(node, reason: error)
+        case .nodeDown(let node, let error): translated = .nodeDown(node, reason: NodeDownReason(error))
         default: return
         }
         for subscriber in state.withLockedValue({ Array($0.subscribers.values) }) { subscriber.yield(translated) }

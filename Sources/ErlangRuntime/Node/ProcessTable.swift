@@ -17,6 +17,7 @@ struct ProcessTable {
     private var nameOf: [PID: Atom] = [:]
     private var aliases: [Reference: PID] = [:]
     private var aliasesOf: [PID: Set<Reference>] = [:]
+    private var groupLeaders: [PID: PID] = [:]
 
     init(node: Atom, creation: UInt32) {
         self.node = node
@@ -89,8 +90,19 @@ struct ProcessTable {
     /// The mailbox an active alias leads to.
     func mailbox(ofAlias alias: Reference) -> Mailbox? { aliases[alias].flatMap { mailboxes[$0] } }
 
-    /// The process exits: its name, aliases and mailbox go. Returns the mailbox to close.
+    /// The group leader of a live process; nil when none was set.
+    func groupLeader(of pid: PID) -> PID? { groupLeaders[pid] }
+
+    /// `group_leader/2`: false when `pid` is not a live process of this node.
+    mutating func setGroupLeader(_ leader: PID, of pid: PID) -> Bool {
+        guard mailboxes[pid] != nil else { return false }
+        groupLeaders[pid] = leader
+        return true
+    }
+
+    /// The process exits: its name, aliases, group leader and mailbox go. Returns the mailbox to close.
     mutating func remove(_ pid: PID) -> Mailbox? {
+        groupLeaders[pid] = nil
         if let name = nameOf.removeValue(forKey: pid) { names[name] = nil }
         for alias in aliasesOf.removeValue(forKey: pid) ?? [] { aliases[alias] = nil }
         return mailboxes.removeValue(forKey: pid)
@@ -104,6 +116,7 @@ struct ProcessTable {
             nameOf = [:]
             aliases = [:]
             aliasesOf = [:]
+            groupLeaders = [:]
         }
         return Array(mailboxes.values)
     }
