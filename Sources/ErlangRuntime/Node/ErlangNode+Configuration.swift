@@ -38,6 +38,14 @@ extension ErlangNode {
         /// supervisor starts `global` and `pg` before any connection is served (`kernel.erl`,
         /// `init/1`). A service that throws stops the start.
         public var services: [StartService]
+        /// `-kernel sync_nodes_mandatory`: nodes that must all be connected within
+        /// ``syncNodesTimeout`` or the start fails (`kernel_config.erl`, `sync_nodes/0`).
+        public var syncNodesMandatory: [NodeName]
+        /// `-kernel sync_nodes_optional`: nodes tried within ``syncNodesTimeout``; the start goes on without them.
+        public var syncNodesOptional: [NodeName]
+        /// `-kernel sync_nodes_timeout`: how long the start waits for those nodes; nil (OTP's
+        /// `undefined`) waits for none.
+        public var syncNodesTimeout: Duration?
 
         /// One service started with the node (see ``services``).
         public typealias StartService = @Sendable (ErlangNode) async throws -> Void
@@ -54,7 +62,10 @@ extension ErlangNode {
             setupTime: Duration = .seconds(7),
             hidden: Bool = false,
             logger: Logger = Logger(label: "swerl.node"),
-            services: [StartService] = []
+            services: [StartService] = [],
+            syncNodesMandatory: [NodeName] = [],
+            syncNodesOptional: [NodeName] = [],
+            syncNodesTimeout: Duration? = nil
         ) {
             self.name = name
             self.cookie = cookie
@@ -67,6 +78,9 @@ extension ErlangNode {
             self.hidden = hidden
             self.logger = logger
             self.services = services
+            self.syncNodesMandatory = syncNodesMandatory
+            self.syncNodesOptional = syncNodesOptional
+            self.syncNodesTimeout = syncNodesTimeout
         }
 
         /// The full node name, checked as `net_kernel:create_name/3` checks it.
