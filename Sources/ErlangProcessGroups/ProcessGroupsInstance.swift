@@ -92,3 +92,8 @@ struct ProcessGroupsInstance: Sendable {
         remote.keys.map { .send(message, to: $0) }
     }
 }
+
+extension ProcessGroupsInstance {
+    /// The peer scopes known.
+    var peersKnown: [PID] { Array(remote.keys) }
+}
