@@ -53,7 +53,7 @@ final class PGFixture: Sendable {
     func startBEAM(_ prefix: String, elixir: Bool = false, hidden: Bool = false, netTickTime: Int? = nil) async throws -> ErlangNodeProcess {
         let node = try await ErlangNodeProcess(
             alive: DistributionTestNames.unique(prefix), cookie: cookie, distributionPort: try DistributionTestPorts.free(),
-            epmdPort: epmd.port, hidden: hidden, netTickTime: netTickTime, arguments: ["-kernel", "start_pg", "true"], elixir: elixir)
+            epmdPort: epmd.port, hidden: hidden, netTickTime: netTickTime, arguments: ["-kernel", "start_pg", "true", "-start_epmd", "false"], elixir: elixir)
         beamNodes.withLockedValue { $0.append(node) }
         return node
     }
