@@ -107,6 +107,18 @@ let package = Package(
             ],
             path: "Benchmarks/swerl-dist-peer"
         ),
+        .executableTarget(
+            name: "swerl-pg-bench",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                "ErlangProcessGroups",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/swerl-pg-bench"
+        ),
         .target(name: "ErlangTestSupport", path: "Tests/ErlangTestSupport"),
         .testTarget(
             name: "ErlangTermTests",
