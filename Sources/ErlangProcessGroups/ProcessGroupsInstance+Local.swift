@@ -4,16 +4,16 @@ extension ProcessGroupsInstance {
     /// `handle_call({join_local, Group, PidOrPids})`: monitor new members, add them, tell
     /// subscribers and every peer. The shell has checked that the pids are local (`ensure_local/1`).
     mutating func join(_ group: Term, _ members: PeerMessage.Members) -> [Directive] {
-        var directives: [Directive] = []
+        var monitors: [Directive] = []
         let pids = members.pids
         for pid in pids {
-            if local[pid] == nil { directives.append(.monitor(pid)) }
+            if local[pid] == nil { monitors.append(.monitor(pid)) }
             local[pid, default: [:]][group, default: 0] += 1
         }
         addMembers(pids, to: group, local: true)
-        directives += notify(.join, group, pids)
-        directives += broadcast(.join(me, group: group, members))
-        return directives
+        // The broadcast goes before the monitors, so peers do not wait for thousands of them; a
+        // member that died meanwhile gets its DOWN (noproc) and so its leave after this join.
+        return notify(.join, group, pids) + broadcast(.join(me, group: group, members)) + monitors
     }
 
     /// `handle_call({leave_local, Group, PidOrPids})`: removes one join of `group` per listed pid
