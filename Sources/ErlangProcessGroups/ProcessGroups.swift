@@ -16,9 +16,9 @@ import NIOConcurrencyHelpers
 /// for await change in pg.monitorScope().changes { ... }    // joins and leaves
 /// ```
 ///
-/// The scope is a pure ``ProcessGroupsInstance`` driven by this shell: local calls and the scope
-/// process's messages change it under a lock, and the directives it returns go out in order on
-/// one task, so peers see joins and leaves in the order they happened.
+/// The scope is a pure instance driven by this shell: local calls and the scope process's
+/// messages change it under a lock, and the directives it returns go out in order on one task
+/// at a time, so peers see joins and leaves in the order they happened.
 public final class ProcessGroups: Sendable {
     typealias Directive = ProcessGroupsInstance.Directive
 
@@ -32,7 +32,6 @@ public final class ProcessGroups: Sendable {
     let process: ErlangProcess
     let logger: Logger
     let state: NIOLockedValueBox<ShellState>
-    let outbox: AsyncStream<Directive>.Continuation
 
     /// The instance and what the shell keeps beside it.
     struct ShellState {
@@ -40,14 +39,17 @@ public final class ProcessGroups: Sendable {
         var subscribers: [ProcessGroupsInstance.SubscriberID: AsyncStream<MembershipChange>.Continuation] = [:]
         var monitors: [PID: Reference] = [:]
         var rediscovering: Set<Atom> = []
+        /// Directives not yet carried out, in order.
+        var pending: [Directive] = []
+        /// Whether a task is carrying out `pending`.
+        var draining = false
     }
 
-    private init(scope: Atom, node: ErlangNode, process: ErlangProcess, outbox: AsyncStream<Directive>.Continuation) {
+    private init(scope: Atom, node: ErlangNode, process: ErlangProcess) {
         self.scope = scope
         self.node = node
         self.process = process
         self.logger = node.configuration.logger
-        self.outbox = outbox
         self.state = NIOLockedValueBox(ShellState(instance: ProcessGroupsInstance(scope: scope, me: process.pid)))
     }
 
@@ -68,9 +70,8 @@ public final class ProcessGroups: Sendable {
             process.exit()
             throw ProcessGroupsError(.startFailed, "cannot register scope \(scope): \(error)")
         }
-        let (directives, outbox) = AsyncStream.makeStream(of: Directive.self)
-        let groups = ProcessGroups(scope: scope, node: node, process: process, outbox: outbox)
-        groups.run(directives: directives, events: node.events())
+        let groups = ProcessGroups(scope: scope, node: node, process: process)
+        groups.run(events: node.events())
         groups.perform { $0.started(visibleNodes: node.nodes().map(\.atom)) }
         return groups
     }
@@ -92,19 +93,40 @@ public final class ProcessGroups: Sendable {
     /// Whether the scope process runs.
     public var isRunning: Bool { process.isAlive }
 
-    /// Applies a change to the instance and hands its directives out, in order, under the lock.
+    /// Applies a change to the instance under the lock: subscribers are told at once, the other
+    /// directives queue, in order, for the one task that carries them out (started when idle).
     @discardableResult
     func perform<Result>(_ body: (inout ProcessGroupsInstance) -> (Result, [Directive])) -> Result {
-        state.withLockedValue { shell in
+        let (result, startDraining) = state.withLockedValue { shell -> (Result, Bool) in
             let (result, directives) = body(&shell.instance)
             for directive in directives {
                 if case .notify(let id, let change) = directive {
                     shell.subscribers[id]?.yield(change)
                 } else {
-                    outbox.yield(directive)
+                    shell.pending.append(directive)
                 }
             }
-            return result
+            guard !shell.draining, !shell.pending.isEmpty else { return (result, false) }
+            shell.draining = true
+            return (result, true)
+        }
+        if startDraining { Task { await drain() } }
+        return result
+    }
+
+    /// Carries out the queued directives batch by batch until none is left.
+    private func drain() async {
+        while true {
+            let batch = state.withLockedValue { shell -> [Directive]? in
+                guard !shell.pending.isEmpty else {
+                    shell.draining = false
+                    return nil
+                }
+                defer { shell.pending = [] }
+                return shell.pending
+            }
+            guard let batch else { return }
+            for directive in Outbox.coalesce(batch) { await execute(directive) }
         }
     }
 
@@ -112,8 +134,8 @@ public final class ProcessGroups: Sendable {
         perform { instance -> ((), [Directive]) in ((), body(&instance)) }
     }
 
-    /// The scope's three tasks: its mailbox, node ups, and the directives.
-    private func run(directives: AsyncStream<Directive>, events: AsyncStream<ErlangNode.Event>) {
+    /// The scope's two tasks: its mailbox and node ups.
+    private func run(events: AsyncStream<ErlangNode.Event>) {
         Task { [self] in
             for await message in process.mailbox { receive(message) }
             finish()
@@ -123,13 +145,9 @@ public final class ProcessGroups: Sendable {
                 if case .nodeUp(let peer, let hidden) = event { perform { $0.nodeUp(peer.atom, hidden: hidden) } }
             }
         }
-        Task { [self] in
-            for await directive in directives { await execute(directive) }
-        }
     }
 
     private func finish() {
-        outbox.finish()
         let subscribers = state.withLockedValue { shell in
             defer { shell.subscribers = [:] }
             return Array(shell.subscribers.values)
