@@ -3,6 +3,7 @@ import ErlangProcessGroups
 import ErlangRuntime
 import ErlangTerm
 import ErlangTestSupport
+import NIOConcurrencyHelpers
 import Testing
 
 private let group = Term.atom("process_group")
@@ -60,27 +61,41 @@ private let group = Term.atom("process_group")
     func subscriptionsSeeBEAMJoinsAndLeaves() async throws {
         try await PGFixture.run { fixture in
             let a = try await fixture.startBEAM("erl_a")
-            let (_, pg) = try await fixture.startSwift(connect: [a])
+            let (node, pg) = try await fixture.startSwift(connect: [a])
+            // Both scopes know each other before erl joins, so its join and leave come as
+            // messages (a join before that would arrive in a sync, a member gone by then not at all).
+            let probe = try node.spawnProcess()
+            try pg.join(.atom("probe"), probe.pid)
+            try await a.waitFor(count("probe", on: node.name.description), toBe: "1")
+            try await waitUntil("erl's scope known") { pg.peers().contains { $0.node.name == a.name } }
             let (initial, changes) = pg.monitorScope()
-            #expect(initial.isEmpty)
-            let (members, groupChanges) = pg.monitor(.tuple([.atom("shard"), 1]))
+            #expect(initial.keys.map { $0 } == [.atom("probe")])
+            let shard = Term.tuple([.atom("shard"), 1])
+            let (members, groupChanges) = pg.monitor(shard)
             #expect(members.isEmpty)
+            let scopeSeen = collect(changes), groupSeen = collect(groupChanges)
             _ = try await a.eval("P = spawn(fun() -> receive stop -> ok end end), register(m, P), pg:join({shard, 1}, [P, P])")
+            try await waitUntil("the join seen by both subscriptions") {
+                scopeSeen.withLockedValue { $0.count } == 1 && groupSeen.withLockedValue { $0.count } == 1
+            }
+            #expect(scopeSeen.withLockedValue { $0 } == groupSeen.withLockedValue { $0 })
+            let joined = scopeSeen.withLockedValue { $0.first }
+            #expect(joined?.kind == .join && joined?.pids.count == 2 && joined?.group == shard)
             _ = try await a.eval("m ! stop")
-            var scopeIterator = changes.makeAsyncIterator()
-            var groupIterator = groupChanges.makeAsyncIterator()
-            let joined = await scopeIterator.next()
-            #expect(joined?.kind == .join && joined?.pids.count == 2 && joined?.group == .tuple([.atom("shard"), 1]))
-            #expect(await groupIterator.next()?.kind == .join)
             // A dead member's leave lists the group once per join ({leave, Peer, Pid, [G, G]}):
             // one change per listed group.
-            for _ in 0..<2 {
-                let left = await scopeIterator.next()
-                #expect(left?.kind == .leave && left?.pids.count == 1)
-                #expect(await groupIterator.next()?.kind == .leave)
-            }
+            try await waitUntil("both leaves seen") { groupSeen.withLockedValue { $0.count } == 3 }
+            #expect(groupSeen.withLockedValue { $0.dropFirst().map(\.kind) } == [.leave, .leave])
+            #expect(scopeSeen.withLockedValue { $0 } == groupSeen.withLockedValue { $0 })
         }
     }
+}
+
+/// Collects what a subscription reports, in order, on a task of its own.
+func collect(_ changes: AsyncStream<MembershipChange>) -> NIOLockedValueBox<[MembershipChange]> {
+    let seen = NIOLockedValueBox<[MembershipChange]>([])
+    Task { for await change in changes { seen.withLockedValue { $0.append(change) } } }
+    return seen
 }
 
 /// `length([P || P <- pg:get_members(Group), node(P) =:= Node])`.
