@@ -37,9 +37,22 @@ import Testing
         #expect(Outbox.coalesce(batch) == [
             .send(.leave(me, .many([pid(10), pid(11)]), groups: g), to: peer),
             .send(.leave(me, .one(pid(12)), groups: g + g), to: peer),
-            .send(.join(me, group: .atom("g"), .one(pid(13))), to: other),
             .send(.join(me, group: .atom("g"), .one(pid(14))), to: peer),
+            .send(.join(me, group: .atom("g"), .one(pid(13))), to: other),
             .demonitor(pid(10)),
+        ])
+    }
+
+    @Test func joinsToTwoPeersMergeForEachPeer() {
+        var instance = ProcessGroupsInstance(scope: "pg", me: me)
+        _ = instance.discovered(by: peer)
+        _ = instance.discovered(by: other)
+        var batch: [ProcessGroupsInstance.Directive] = []
+        for id: UInt32 in 10..<13 { batch += instance.join(.atom("g"), .one(pid(id))) }
+        let sends = Outbox.coalesce(batch).filter { if case .send = $0 { return true } else { return false } }
+        #expect(Set(sends) == [
+            .send(.join(me, group: .atom("g"), .many([pid(10), pid(11), pid(12)])), to: peer),
+            .send(.join(me, group: .atom("g"), .many([pid(10), pid(11), pid(12)])), to: other),
         ])
     }
 }
