@@ -2,7 +2,6 @@ import ErlangDistribution
 import ErlangProcessGroups
 import ErlangRuntime
 import ErlangTerm
-import Foundation
 
 /// The Swift-to-BEAM rows: a Swift node's processes join; B's observer says when it sees them.
 struct SwiftRows {
@@ -27,9 +26,6 @@ struct SwiftRows {
         let tag = try await waitOn("wait", group, members)
         let start = ContinuousClock.now
         try groups.join(group, processes.map(\.pid))
-        if ProcessInfo.processInfo.environment["PG_BENCH_TRACE"] != nil {
-            FileHandle.standardError.write(Data("join returned after \(ContinuousClock.now - start)\n".utf8))
-        }
         return try await measured(tag, since: start, group, processes)
     }
 

@@ -122,7 +122,9 @@ extension ProcessGroups {
     }
 
     private func ensureLocal(_ pids: [PID]) throws {
-        for pid in pids where pid.node != node.name.atom || pid.creation != node.creation {
+        let here = process.pid.node
+        let creation = node.creation
+        for pid in pids where pid.creation != creation || pid.node != here {
             throw ProcessGroupsError(.notLocal, "\(pid) is not a process of \(node.name)")
         }
     }

@@ -50,12 +50,12 @@ extension ProcessGroups {
         guard let reference = try? await process.monitor(pid) else { return }
         // A DOWN that came first (noproc, noconnection) has already removed the pid.
         state.withLockedValue { shell in
-            if shell.instance.local[pid] != nil || shell.instance.remote[pid] != nil { shell.monitors[pid] = reference }
+            if shell.instance.local[PIDKey(pid)] != nil || shell.instance.remote[pid] != nil { shell.monitors[pid] = reference }
         }
     }
 
     func isConnected(_ peerNode: Atom) -> Bool {
-        peerNode == node.name.atom || node.nodes().contains { $0.atom == peerNode }
+        peerNode == process.pid.node || node.nodes().contains { $0.atom == peerNode }
             || node.hiddenNodes().contains { $0.atom == peerNode }
     }
 

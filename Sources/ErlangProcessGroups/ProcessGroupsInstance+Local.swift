@@ -7,8 +7,9 @@ extension ProcessGroupsInstance {
         var monitors: [Directive] = []
         let pids = members.pids
         for pid in pids {
-            if local[pid] == nil { monitors.append(.monitor(pid)) }
-            local[pid, default: [:]][group, default: 0] += 1
+            let key = PIDKey(pid)
+            if local[key] == nil { monitors.append(.monitor(pid)) }
+            local[key, default: [:]][group, default: 0] += 1
         }
         addMembers(pids, to: group, local: true)
         // The broadcast goes before the monitors, so peers do not wait for thousands of them; a
@@ -22,14 +23,15 @@ extension ProcessGroupsInstance {
         var directives: [Directive] = []
         var removed: [PID] = []
         for pid in members.pids {
-            guard var joined = local[pid], let times = joined[group] else { continue }
+            let key = PIDKey(pid)
+            guard var joined = local[key], let times = joined[group] else { continue }
             joined[group] = times == 1 ? nil : times - 1
             removed.append(pid)
             if joined.isEmpty {
-                local[pid] = nil
+                local[key] = nil
                 directives.append(.demonitor(pid))
             } else {
-                local[pid] = joined
+                local[key] = joined
             }
         }
         guard !removed.isEmpty else { return nil }
@@ -45,7 +47,7 @@ extension ProcessGroupsInstance {
     /// `handle_info({'DOWN', ...})` for a local member: it leaves every group it joined, and one
     /// leave listing each group once per join goes to every peer.
     mutating func localExit(_ pid: PID) -> [Directive] {
-        guard let joined = local.removeValue(forKey: pid) else { return [] }
+        guard let joined = local.removeValue(forKey: PIDKey(pid)) else { return [] }
         var directives: [Directive] = []
         var groupList: [Term] = []
         for (group, times) in joined {
@@ -61,9 +63,9 @@ extension ProcessGroupsInstance {
     /// `all_local_pids/1`: every local group with its pids, a pid once per join, for a sync.
     func allLocalPids() -> [PeerMessage.SyncEntry] {
         var byGroup: [Term: [PID]] = [:]
-        for (pid, joined) in local {
+        for (key, joined) in local {
             for (group, times) in joined {
-                byGroup[group, default: []] += Array(repeating: pid, count: times)
+                byGroup[group, default: []] += Array(repeating: key.pid, count: times)
             }
         }
         return byGroup.map { PeerMessage.SyncEntry(group: $0.key, pids: $0.value) }

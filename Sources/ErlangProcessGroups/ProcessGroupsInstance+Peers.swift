@@ -49,11 +49,11 @@ extension ProcessGroupsInstance {
         guard before != after else { return [] }
         var left: [PID] = []
         var joined: [PID] = []
-        for (pid, times) in before.counts where times > after.counts[pid, default: 0] {
-            left += Array(repeating: pid, count: times - after.counts[pid, default: 0])
+        for (pid, times) in before.occurrences where times > after.count(of: pid) {
+            left += Array(repeating: pid, count: times - after.count(of: pid))
         }
-        for (pid, times) in after.counts where times > before.counts[pid, default: 0] {
-            joined += Array(repeating: pid, count: times - before.counts[pid, default: 0])
+        for (pid, times) in after.occurrences where times > before.count(of: pid) {
+            joined += Array(repeating: pid, count: times - before.count(of: pid))
         }
         removeMembers(left, from: group)
         addMembers(joined, to: group, local: false)
@@ -90,7 +90,7 @@ extension ProcessGroupsInstance {
     /// `handle_info({'DOWN', MRef, process, Pid, Reason})`: a local member exited, or a peer
     /// scope went (its node disconnected: `noconnection`; or it died and restarts).
     mutating func down(_ pid: PID, reason: Term) -> [Directive] {
-        if local[pid] != nil { return localExit(pid) }
+        if local[PIDKey(pid)] != nil { return localExit(pid) }
         guard let groupsOfPeer = remote.removeValue(forKey: pid) else { return [] }
         synced.remove(pid)
         var directives: [Directive] = []

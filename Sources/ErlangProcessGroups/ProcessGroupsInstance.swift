@@ -38,7 +38,7 @@ struct ProcessGroupsInstance: Sendable {
     /// The scope process's pid, the `Peer` of every message it sends.
     let me: PID
     /// Local members and their groups, a group counted once per join (`#state.local`).
-    var local: [PID: [Term: Int]] = [:]
+    var local: [PIDKey: [Term: Int]] = [:]
     /// Known peer scopes and the members each has joined (`#state.remote`).
     var remote: [PID: [Term: PIDBag]] = [:]
     /// Peer scopes whose sync has arrived.
