@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ErlangEPMD", targets: ["ErlangEPMD"]),
         .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
         .library(name: "ErlangRuntime", targets: ["ErlangRuntime"]),
+        .library(name: "ErlangProcessGroups", targets: ["ErlangProcessGroups"]),
         .library(name: "ErlangGlobal", targets: ["ErlangGlobal"]),
         .executable(name: "swerl", targets: ["swerl"]),
         .executable(name: "swerl-etf-bench", targets: ["swerl-etf-bench"]),
@@ -57,6 +58,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ErlangProcessGroups",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ErlangGlobal",
             dependencies: [
                 "ErlangTerm",
@@ -73,6 +84,8 @@ let package = Package(
                 "ErlangEPMD",
                 "ErlangDistribution",
                 "ErlangRuntime",
+                "ErlangProcessGroups",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,6 +117,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/swerl-dist-peer"
+        ),
+        .executableTarget(
+            name: "swerl-pg-bench",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                "ErlangProcessGroups",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/swerl-pg-bench"
         ),
         .target(name: "ErlangTestSupport", path: "Tests/ErlangTestSupport"),
         .testTarget(
@@ -169,6 +194,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "ErlangProcessGroupsTests",
+            dependencies: ["ErlangProcessGroups", "ErlangRuntime", "ErlangDistribution", "ErlangTerm"]
+        ),
+        .testTarget(
+            name: "ErlangProcessGroupsInteropTests",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                "ErlangProcessGroups",
+                "ErlangTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(

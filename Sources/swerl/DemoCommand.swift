@@ -2,23 +2,26 @@ import ArgumentParser
 import ErlangTerm
 import Foundation
 
-/// `swerl demo`: the README's walkthrough of what Swerl does today.
+/// `swerl demo`: the README's walkthrough of what Swerl does.
 ///
-/// It grows with the project: the cluster walkthrough (a Swift node sharing a `pg` group with two
-/// `iex` nodes) joins it once nodes can connect. Today it shows terms crossing between Swift and a
-/// real Erlang runtime byte for byte, and a real node registering with Swerl's embedded EPMD; it
-/// uses `erl` when it is installed and does the Swift half alone otherwise.
+/// First a term crossing between Swift and a real Erlang runtime byte for byte; then the cluster:
+/// on Swerl's own EPMD (a private port), two Elixir nodes and a Swift node share the `pg` group
+/// `process_group`, a message goes round trip, one Elixir node stops and the group shrinks
+/// everywhere. Without Erlang it does the same with Swift nodes only. It stops everything it started.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Walk through what Swerl does, with a real Erlang runtime when one is installed."
     )
 
+    @Flag(name: .customLong("swift-only"), help: "Walk through the cluster with Swift nodes only, even when Erlang is installed.")
+    var swiftOnly = false
+
     func run() async throws {
         let erl = Self.executable(named: "erl")
         try showTerms(erl: erl)
         print("")
-        try await Self.showEPMD(erl: erl)
+        try await Self.showCluster(erl: swiftOnly ? nil : erl)
     }
 
     private func showTerms(erl: String?) throws {

@@ -37,7 +37,9 @@ public final class ErlangNodeProcess: @unchecked Sendable {
     ///   - epmdPort: the EPMD the node registers with and looks other nodes up in (`ERL_EPMD_PORT`).
     ///   - hidden: start with `-hidden`.
     ///   - netTickTime: `-kernel net_ticktime`, in seconds.
-    ///   - arguments: more `erl` arguments.
+    ///   - arguments: more `erl` arguments (for Elixir, passed through `--erl`).
+    ///   - elixir: start the node with `elixir --name ... -e` instead of `erl` (an Elixir node,
+    ///     as `iex` runs one); it evaluates the same Erlang expressions.
     public init(
         alive: String,
         cookie: String,
@@ -45,23 +47,33 @@ public final class ErlangNodeProcess: @unchecked Sendable {
         epmdPort: Int,
         hidden: Bool = false,
         netTickTime: Int? = nil,
-        arguments: [String] = []
+        arguments: [String] = [],
+        elixir: Bool = false
     ) async throws {
         let erl = try ErlangInterop.requireErl()
         self.name = "\(alive)@127.0.0.1"
         self.cookie = cookie
         self.distributionPort = distributionPort
-        var args = ["-noshell", "-name", name, "-setcookie", cookie]
+        var erlArgs: [String] = []
         if let distributionPort {
-            args += ["-kernel", "inet_dist_listen_min", "\(distributionPort)", "inet_dist_listen_max", "\(distributionPort)"]
+            erlArgs += ["-kernel", "inet_dist_listen_min", "\(distributionPort)", "inet_dist_listen_max", "\(distributionPort)"]
         }
-        if hidden { args.append("-hidden") }
-        if let netTickTime { args += ["-kernel", "net_ticktime", "\(netTickTime)"] }
-        args += arguments
-        args += ["-eval", Self.commandLoop]
+        if hidden { erlArgs.append("-hidden") }
+        if let netTickTime { erlArgs += ["-kernel", "net_ticktime", "\(netTickTime)"] }
+        erlArgs += arguments
+        let executable: String
+        let args: [String]
+        if elixir {
+            guard let path = ErlangInterop.executable(named: "elixir") else { throw InteropError("elixir is not installed") }
+            executable = path
+            args = ["--name", name, "--cookie", cookie, "--erl", erlArgs.joined(separator: " "), "-e", Self.elixirCommandLoop]
+        } else {
+            executable = erl
+            args = ["-noshell", "-name", name, "-setcookie", cookie] + erlArgs + ["-eval", Self.commandLoop]
+        }
 
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: erl)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = args
         var environment = ProcessInfo.processInfo.environment
         environment["ERL_EPMD_PORT"] = "\(epmdPort)"
@@ -158,6 +170,28 @@ public final class ErlangNodeProcess: @unchecked Sendable {
             end \
         end, \
         Loop().
+        """
+
+    /// The same loop in Elixir, for nodes started with `elixir -e`.
+    private static let elixirCommandLoop = """
+        Process.register(self(), :swerl_test)
+        loop = fn loop ->
+          case IO.gets("") do
+            line when is_binary(line) ->
+              r = try do
+                {:ok, tokens, _} = :erl_scan.string(String.to_charlist(line))
+                {:ok, exprs} = :erl_parse.parse_exprs(tokens)
+                {:value, v, _} = :erl_eval.exprs(exprs, :erl_eval.new_bindings())
+                {:ok, v}
+              catch
+                c, e -> {:error, {c, e}}
+              end
+              :io.format('\(marker)~w~n', [r])
+              loop.(loop)
+            _ -> System.halt(0)
+          end
+        end
+        loop.(loop)
         """
 
     /// Collects the output lines of the node on a thread of its own.

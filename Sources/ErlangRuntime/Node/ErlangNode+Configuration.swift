@@ -49,6 +49,14 @@ extension ErlangNode {
         public var startConnectionReader: @Sendable (@escaping @Sendable () async -> Void) -> Void = { body in
             Task { await body() }
         }
+        /// `-kernel sync_nodes_mandatory`: nodes that must all be connected within
+        /// ``syncNodesTimeout`` or the start fails (`kernel_config.erl`, `sync_nodes/0`).
+        public var syncNodesMandatory: [NodeName]
+        /// `-kernel sync_nodes_optional`: nodes tried within ``syncNodesTimeout``; the start goes on without them.
+        public var syncNodesOptional: [NodeName]
+        /// `-kernel sync_nodes_timeout`: how long the start waits for those nodes; nil (OTP's
+        /// `undefined`) waits for none.
+        public var syncNodesTimeout: Duration?
 
         /// One service started with the node (see ``services``).
         public typealias StartService = @Sendable (ErlangNode) async throws -> Void
@@ -65,7 +73,10 @@ extension ErlangNode {
             setupTime: Duration = .seconds(7),
             hidden: Bool = false,
             logger: Logger = Logger(label: "swerl.node"),
-            services: [StartService] = []
+            services: [StartService] = [],
+            syncNodesMandatory: [NodeName] = [],
+            syncNodesOptional: [NodeName] = [],
+            syncNodesTimeout: Duration? = nil
         ) {
             self.name = name
             self.cookie = cookie
@@ -78,6 +89,9 @@ extension ErlangNode {
             self.hidden = hidden
             self.logger = logger
             self.services = services
+            self.syncNodesMandatory = syncNodesMandatory
+            self.syncNodesOptional = syncNodesOptional
+            self.syncNodesTimeout = syncNodesTimeout
         }
 
         /// The full node name, checked as `net_kernel:create_name/3` checks it.

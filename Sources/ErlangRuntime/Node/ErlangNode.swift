@@ -106,6 +106,12 @@ public final class ErlangNode: Service, Sendable {
             throw ErlangNodeError(.startFailed, "a service did not start: \(error)")
         }
         node.acceptConnections()
+        do {
+            try await node.syncNodes()
+        } catch {
+            await node.shutdown()
+            throw error
+        }
         configuration.logger.info("node started", metadata: ["node": "\(name)", "port": "\(listener.port)"])
         return node
     }

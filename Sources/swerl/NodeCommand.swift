@@ -1,0 +1,95 @@
+import ArgumentParser
+import ErlangDistribution
+import ErlangProcessGroups
+import ErlangRuntime
+import ErlangTerm
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+
+/// `swerl node`: a node that joins groups and reports what happens in its cluster until SIGINT or SIGTERM.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a node until SIGINT or SIGTERM, joining pg groups and printing node and membership events.",
+        discussion: """
+            Each --join GROUP gets an echo process that answers {From, Msg} with {self(), Msg}. \
+            Prints one line per event: the start, node up and down, a member joining or leaving \
+            (group, pid, node); with --json one JSON object per line. --connect nodes are tried \
+            for --connect-timeout seconds (sync_nodes_optional). A hidden node discovers the pg \
+            scope of each --connect node itself. Honours ERL_EPMD_PORT.
+            """
+    )
+
+    @OptionGroup var node: NodeOptions
+
+    @Option(name: .long, help: "A node to connect to at start (repeatable).")
+    var connect: [String] = []
+
+    @Option(name: .customLong("connect-timeout"), help: "Seconds to keep trying the --connect nodes (sync_nodes_timeout).")
+    var connectTimeout = 7
+
+    @Option(name: .long, help: "A pg group to join with an echo process (repeatable); an atom or an Erlang term.")
+    var join: [String] = []
+
+    @Option(name: .long, help: "The pg scope.")
+    var scope = "pg"
+
+    @Flag(name: .long, help: "Run as a hidden node (erl -hidden).")
+    var hidden = false
+
+    @Flag(name: .long, help: "Print one JSON object per event.")
+    var json = false
+
+    func validate() throws {
+        if node.sname == nil, node.name == nil { throw ValidationError("give --sname or --name") }
+        for text in connect { _ = try nodeName(text) }
+        for text in join { _ = try groupTerm(text) }
+    }
+
+    func run() async throws {
+        let reporter = EventReporter(json: json)
+        let started = NIOLockedValueBox<ProcessGroups?>(nil)
+        var configuration = node.configuration(hidden: hidden, fallback: .short("swerl"))
+        let peers = try connect.map(nodeName)
+        configuration.syncNodesOptional = peers
+        configuration.syncNodesTimeout = peers.isEmpty ? nil : .seconds(connectTimeout)
+        configuration.services = [
+            { node in reporter.watch(node.events()) },
+            ProcessGroups.service(scope: Atom(scope)) { groups in
+                reporter.watch(groups.monitorScope().changes, scope: groups)
+                started.withLockedValue { $0 = groups }
+            },
+        ]
+        let erlangNode: ErlangNode
+        do {
+            erlangNode = try await ErlangNode.start(configuration)
+        } catch {
+            FileHandle.standardError.write(Data("swerl node: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        guard let groups = started.withLockedValue({ $0 }) else { throw ExitCode(1) }
+        reporter.started(erlangNode, scope: groups.scope)
+        if hidden {
+            for peer in peers where erlangNode.hiddenNodes().contains(peer) { try? await groups.discover(peer) }
+        }
+        for text in join {
+            let echo = try erlangNode.spawnProcess()
+            Task { await Self.echo(echo) }
+            try groups.join(try groupTerm(text), echo.pid)
+        }
+        let serviceGroup = ServiceGroup(configuration: .init(
+            services: [.init(service: erlangNode)], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: erlangNode.configuration.logger))
+        try await serviceGroup.run()
+    }
+
+    /// Answers `{From, Msg}` with `{self(), Msg}`.
+    static func echo(_ process: ErlangProcess) async {
+        for await message in process.mailbox {
+            guard case .tuple(let elements) = message, elements.count == 2, case .pid(let from) = elements[0] else { continue }
+            try? await process.send(.tuple([.pid(process.pid), elements[1]]), to: from)
+        }
+    }
+}
