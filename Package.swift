@@ -85,6 +85,7 @@ let package = Package(
                 "ErlangDistribution",
                 "ErlangRuntime",
                 "ErlangProcessGroups",
+                "ErlangGlobal",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

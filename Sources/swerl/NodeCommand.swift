@@ -1,5 +1,6 @@
 import ArgumentParser
 import ErlangDistribution
+import ErlangGlobal
 import ErlangProcessGroups
 import ErlangRuntime
 import ErlangTerm
@@ -33,6 +34,9 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A pg group to join with an echo process (repeatable); an atom or an Erlang term.")
     var join: [String] = []
 
+    @Option(name: .long, help: "A global name (global:register_name/2) for an echo process (repeatable); an atom or an Erlang term. Runs global.")
+    var global: [String] = []
+
     @Option(name: .long, help: "The pg scope.")
     var scope = "pg"
 
@@ -46,6 +50,8 @@ struct NodeCommand: AsyncParsableCommand {
         if node.sname == nil, node.name == nil { throw ValidationError("give --sname or --name") }
         for text in connect { _ = try nodeName(text) }
         for text in join { _ = try groupTerm(text) }
+        for text in global { _ = try groupTerm(text) }
+        if hidden, !global.isEmpty { throw ValidationError("a hidden node does not run global: drop --hidden or --global") }
     }
 
     func run() async throws {
@@ -55,7 +61,8 @@ struct NodeCommand: AsyncParsableCommand {
         let peers = try connect.map(nodeName)
         configuration.syncNodesOptional = peers
         configuration.syncNodesTimeout = peers.isEmpty ? nil : .seconds(connectTimeout)
-        configuration.services = [
+        let names = Global()
+        configuration.services = (global.isEmpty ? [] : [names.service]) + [
             { node in reporter.watch(node.events()) },
             ProcessGroups.service(scope: Atom(scope)) { groups in
                 reporter.watch(groups.monitorScope().changes, scope: groups)
@@ -79,10 +86,24 @@ struct NodeCommand: AsyncParsableCommand {
             Task { await Self.echo(echo) }
             try groups.join(try groupTerm(text), echo.pid)
         }
+        if !global.isEmpty { try await registerGlobalNames(names, on: erlangNode) }
         let serviceGroup = ServiceGroup(configuration: .init(
             services: [.init(service: erlangNode)], gracefulShutdownSignals: [.sigterm, .sigint],
             logger: erlangNode.configuration.logger))
         try await serviceGroup.run()
+    }
+
+    /// `global:sync()`, then one echo process per `--global` name; exits 1 when a name is taken.
+    private func registerGlobalNames(_ names: Global, on node: ErlangNode) async throws {
+        try await names.sync()
+        for text in global {
+            let echo = try node.spawnProcess()
+            Task { await Self.echo(echo) }
+            guard try await names.registerName(try groupTerm(text), echo.pid) else {
+                FileHandle.standardError.write(Data("swerl node: the global name \(text) is taken\n".utf8))
+                throw ExitCode(1)
+            }
+        }
     }
 
     /// Answers `{From, Msg}` with `{self(), Msg}`.

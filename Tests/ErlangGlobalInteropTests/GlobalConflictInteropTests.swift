@@ -85,7 +85,7 @@ extension GlobalInteropTests {
             let (winner, loser) = Atom(inside.name) < Atom(outside.name) ? (inside, outside) : (outside, inside)
             for erl in [inside, outside] {
                 #expect(try await erl.eval("global:sync()", timeout: .seconds(30)) == "ok")
-                try await erl.waitFor("node(global:whereis_name(dup))", toBe: "'\(winner.name)'")
+                try await erl.waitFor(whereNode("dup"), toBe: "'\(winner.name)'")
             }
             #expect(global.whereisName(.atom("dup"))?.node.name == winner.name)
             try await loser.waitFor("whereis(dup_holder)", toBe: "undefined")
@@ -118,7 +118,7 @@ extension GlobalInteropTests {
             #expect(try await inside.eval("net_kernel:connect_node('\(outside.name)')") == "true")
             for erl in [inside, outside] {
                 #expect(try await erl.eval("global:sync()", timeout: .seconds(30)) == "ok")
-                try await erl.waitFor("node(global:whereis_name(shared))", toBe: "'\(swift.name)'")
+                try await erl.waitFor(whereNode("shared"), toBe: "'\(swift.name)'")
             }
             #expect(global.whereisName(.atom("shared")) == keeper.pid)
             #expect(keeper.isAlive)

@@ -101,3 +101,9 @@ func poll<T>(timeout: Duration = .seconds(30), _ what: String, _ value: () async
 func erlList(_ nodes: [String]) -> String {
     "[" + nodes.map { "'\($0)'" }.joined(separator: ",") + "]"
 }
+
+/// Erl code for the node of the process registered globally as `name`, or `undefined` (never
+/// raising, so it can be polled while the name is briefly gone during a conflict).
+func whereNode(_ name: String) -> String {
+    "case global:whereis_name(\(name)) of P when is_pid(P) -> node(P); U -> U end"
+}

@@ -50,7 +50,7 @@ extension GlobalInteropTests {
             #expect(try await otherGlobal.registerName(.atom("erl_dies"), taker.pid))
             #expect(try await otherGlobal.transaction(lock2, retries: 0) { 1 } == 1)
             for erl in erls.prefix(2) {
-                try await erl.waitFor("node(global:whereis_name(erl_dies))", toBe: "'\(other.name)'")
+                try await erl.waitFor(whereNode("erl_dies"), toBe: "'\(other.name)'")
                 try await erl.waitFor("ets:tab2list(global_locks)", toBe: "[]")
             }
             // A node going down makes the others, which see the loss in some order, log
