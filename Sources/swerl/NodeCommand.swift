@@ -34,7 +34,7 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A pg group to join with an echo process (repeatable); an atom or an Erlang term.")
     var join: [String] = []
 
-    @Option(name: .long, help: "A global name (global:register_name/2) for an echo process (repeatable); an atom or an Erlang term. Runs global.")
+    @Option(name: .long, help: "A global name (global:register_name/2) for an echo process (repeatable); an atom or an Erlang term.")
     var global: [String] = []
 
     @Option(name: .long, help: "The pg scope.")
@@ -62,7 +62,11 @@ struct NodeCommand: AsyncParsableCommand {
         configuration.syncNodesOptional = peers
         configuration.syncNodesTimeout = peers.isEmpty ? nil : .seconds(connectTimeout)
         let names = Global()
-        configuration.services = (global.isEmpty ? [] : [names.service]) + [
+        // A visible node that stays silent to `global` makes `global:sync()` hang on every BEAM
+        // node (membership.md 4.4), so a visible `swerl node` always runs it; `Global` itself
+        // skips a hidden node, as BEAM's hidden nodes take no part.
+        configuration.services = [
+            names.service,
             { node in reporter.watch(node.events()) },
             ProcessGroups.service(scope: Atom(scope)) { groups in
                 reporter.watch(groups.monitorScope().changes, scope: groups)

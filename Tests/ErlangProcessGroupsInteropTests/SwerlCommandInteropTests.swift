@@ -26,6 +26,11 @@ import Testing
                 [P] = pg:get_members({shard, 1}), P ! {self(), ping}, receive {P, R} -> R after 10000 -> timeout end
                 """)
             #expect(reply == "ping")
+            // A visible `swerl node` runs `global`, so `global:sync()` on the BEAM nodes returns.
+            for beam in [a, b] {
+                let sync = "S = self(), spawn(fun() -> S ! {synced, global:sync()} end), receive {synced, R} -> R after 30000 -> timeout end"
+                #expect(try await beam.eval(sync) == "ok")
+            }
             try await a.spawnMember("member_a", joining: "process_group")
             try await swerl.waitForLine { $0.contains("\"event\":\"join\"") && $0.contains("\"node\":\"\(a.name)\"") }
             _ = try await a.eval("member_a ! stop")
