@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ErlangEPMD", targets: ["ErlangEPMD"]),
         .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
         .library(name: "ErlangRuntime", targets: ["ErlangRuntime"]),
+        .library(name: "ErlangGlobal", targets: ["ErlangGlobal"]),
         .library(name: "ErlangProcessGroups", targets: ["ErlangProcessGroups"]),
         .executable(name: "swerl", targets: ["swerl"]),
         .executable(name: "swerl-etf-bench", targets: ["swerl-etf-bench"]),
@@ -57,11 +58,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ErlangGlobal",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ErlangProcessGroups",
             dependencies: [
                 "ErlangTerm",
                 "ErlangDistribution",
                 "ErlangRuntime",
+                "ErlangGlobal",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,6 +85,7 @@ let package = Package(
                 "ErlangEPMD",
                 "ErlangDistribution",
                 "ErlangRuntime",
+                "ErlangGlobal",
                 "ErlangProcessGroups",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -196,6 +209,22 @@ let package = Package(
                 "ErlangDistribution",
                 "ErlangRuntime",
                 "ErlangProcessGroups",
+                "ErlangTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ErlangGlobalTests",
+            dependencies: ["ErlangGlobal", "ErlangTerm", "ErlangDistribution"]
+        ),
+        .testTarget(
+            name: "ErlangGlobalInteropTests",
+            dependencies: [
+                "ErlangGlobal",
+                "ErlangTerm",
+                "ErlangDistribution",
+                "ErlangRuntime",
                 "ErlangTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

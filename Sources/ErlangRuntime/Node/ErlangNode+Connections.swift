@@ -133,3 +133,23 @@ extension ErlangNode {
         }
     }
 }
+
+extension ErlangProcess {
+    /// `erlang:send({Name, Node}, Message, [noconnect])`: sends only over an existing connection;
+    /// false (and nothing sent) when there is none. `global` sends its volatile messages this way
+    /// (`global.erl`, `gns_volatile_send/2`), so that they never bring a dropped node back.
+    @discardableResult
+    public func sendIfConnected(_ message: Term, to name: Atom, at peer: NodeName) async -> Bool {
+        if peer == node.name {
+            node.deliver(message, toName: name)
+            return true
+        }
+        guard let connection = node.endpoint.connection(to: peer) else { return false }
+        do {
+            try await node.send(DistributionMessage(control: .regSend(from: pid, to: name), payload: message), on: connection)
+            return true
+        } catch {
+            return false
+        }
+    }
+}
