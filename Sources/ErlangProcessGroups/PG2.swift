@@ -111,11 +111,16 @@ public final class PG2: Sendable {
     private func transaction(_ name: Term, _ request: PG2Message.Request) async throws {
         let holder = try node.spawnProcess()
         defer { holder.exit() }
-        let id = GlobalLockID(resource: .tuple([.atom("pg2"), name]), requester: .pid(holder.pid))
+        let id = Self.lockID(name, holder.pid)
         let lockNodes = [node.name] + node.nodes()
         _ = try await global.setLock(id, nodes: lockNodes, holder: holder)
         _ = try? await node.multiCall([node.name] + node.nodes(), Self.serverName, request.term)
         try await global.deleteLock(id, nodes: lockNodes, holder: holder)
+    }
+
+    /// `{{pg2, Name}, Requester}`, the id `create/1`, `delete/1`, `join/2` and `leave/2` lock.
+    static func lockID(_ name: Term, _ requester: PID) -> GlobalLockID {
+        GlobalLockID(resource: .tuple([.atom("pg2"), name]), requester: .pid(requester))
     }
 
     // MARK: Reads
