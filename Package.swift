@@ -205,6 +205,7 @@ let package = Package(
         .testTarget(
             name: "ErlangProcessGroupsInteropTests",
             dependencies: [
+                "ErlangGlobal",
                 "ErlangTerm",
                 "ErlangDistribution",
                 "ErlangRuntime",

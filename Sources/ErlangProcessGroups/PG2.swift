@@ -32,6 +32,8 @@ public final class PG2: Sendable {
     /// The `pg2` server process.
     public let process: ErlangProcess
     let state: NIOLockedValueBox<PG2Instance>
+    /// How many changes wait for their `{pg2, Name}` lock now (what tests watch to show exclusion).
+    let lockWaits = NIOLockedValueBox(0)
 
     private init(node: ErlangNode, global: Global, process: ErlangProcess, state: NIOLockedValueBox<PG2Instance>) {
         self.node = node
@@ -113,6 +115,8 @@ public final class PG2: Sendable {
         defer { holder.exit() }
         let id = Self.lockID(name, holder.pid)
         let lockNodes = [node.name] + node.nodes()
+        lockWaits.withLockedValue { $0 += 1 }
+        defer { lockWaits.withLockedValue { $0 -= 1 } }
         _ = try await global.setLock(id, nodes: lockNodes, holder: holder)
         _ = try? await node.multiCall([node.name] + node.nodes(), Self.serverName, request.term)
         try await global.deleteLock(id, nodes: lockNodes, holder: holder)
