@@ -1,5 +1,6 @@
 import ArgumentParser
 import ErlangDistribution
+import ErlangGlobal
 import ErlangProcessGroups
 import ErlangRuntime
 import ErlangTerm
@@ -18,7 +19,8 @@ struct NodeCommand: AsyncParsableCommand {
             Prints one line per event: the start, node up and down, a member joining or leaving \
             (group, pid, node); with --json one JSON object per line. --connect nodes are tried \
             for --connect-timeout seconds (sync_nodes_optional). A hidden node discovers the pg \
-            scope of each --connect node itself. Honours ERL_EPMD_PORT.
+            scope of each --connect node itself. Each --join-pg2 GROUP creates the legacy pg2 group \
+            and joins an echo process to it (the node then runs global and pg2). Honours ERL_EPMD_PORT.
             """
     )
 
@@ -33,6 +35,9 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A pg group to join with an echo process (repeatable); an atom or an Erlang term.")
     var join: [String] = []
 
+    @Option(name: .customLong("join-pg2"), help: "A legacy pg2 group to create and join with an echo process (repeatable).")
+    var joinPG2: [String] = []
+
     @Option(name: .long, help: "The pg scope.")
     var scope = "pg"
 
@@ -45,7 +50,8 @@ struct NodeCommand: AsyncParsableCommand {
     func validate() throws {
         if node.sname == nil, node.name == nil { throw ValidationError("give --sname or --name") }
         for text in connect { _ = try nodeName(text) }
-        for text in join { _ = try groupTerm(text) }
+        for text in join + joinPG2 { _ = try groupTerm(text) }
+        if hidden, !joinPG2.isEmpty { throw ValidationError("--join-pg2 needs a visible node (pg2 locks through global)") }
     }
 
     func run() async throws {
@@ -62,6 +68,8 @@ struct NodeCommand: AsyncParsableCommand {
                 started.withLockedValue { $0 = groups }
             },
         ]
+        let global = joinPG2.isEmpty ? nil : Global()
+        if let global { configuration.services.append(global.service) }
         let erlangNode: ErlangNode
         do {
             erlangNode = try await ErlangNode.start(configuration)
@@ -79,6 +87,7 @@ struct NodeCommand: AsyncParsableCommand {
             Task { await Self.echo(echo) }
             try groups.join(try groupTerm(text), echo.pid)
         }
+        if let global { try await Self.joinPG2(try joinPG2.map(groupTerm), on: erlangNode, global: global) }
         let serviceGroup = ServiceGroup(configuration: .init(
             services: [.init(service: erlangNode)], gracefulShutdownSignals: [.sigterm, .sigint],
             logger: erlangNode.configuration.logger))
