@@ -23,13 +23,21 @@ extension PGFixture {
 extension ErlangNodeProcess {
     /// Registers a stand-in `pg2` on this BEAM node that answers every call `ok` (as OTP 23's
     /// pg2 answers create, delete, join and leave) and records what it receives, in order:
-    /// `{call, Verb}`, `{cast, Tag}`, and any plain message.
+    /// `{call, Verb}` for a request of `handle_call/3`'s shapes (`{call, bad}` otherwise),
+    /// `{cast, exchange}` for an exchange of `[[Name, [Pid]]]`, `{cast, del_member}` (`{cast, bad}` otherwise), and
+    /// any plain message as it is.
     func startPG2Recorder() async throws {
         _ = try await eval("""
+            Call = fun({create, _}) -> create; ({delete, _}) -> delete;
+                ({join, _, P}) when is_pid(P) -> join; ({leave, _, P}) when is_pid(P) -> leave; (_) -> bad end,
+            Group = fun([_, Ms]) when is_list(Ms) -> lists:all(fun erlang:is_pid/1, Ms); (_) -> false end,
+            Cast = fun({exchange, N, L}) when is_atom(N), is_list(L) ->
+                case lists:all(Group, L) of true -> exchange; false -> bad end;
+                ({del_member, _, P}) when is_pid(P) -> del_member; (_) -> bad end,
             F = fun Loop(Acc) -> receive
                 {get, From} -> From ! {events, lists:reverse(Acc)}, Loop(Acc);
-                {'$gen_call', {Pid, Tag}, Req} -> Pid ! {Tag, ok}, Loop([{call, element(1, Req)} | Acc]);
-                {'$gen_cast', C} -> Loop([{cast, element(1, C)} | Acc]);
+                {'$gen_call', {Pid, Tag}, Req} -> Pid ! {Tag, ok}, Loop([{call, Call(Req)} | Acc]);
+                {'$gen_cast', C} -> Loop([{cast, Cast(C)} | Acc]);
                 Other -> Loop([Other | Acc]) end end,
             register(pg2, spawn(fun() -> F([]) end))
             """)

@@ -75,6 +75,11 @@ import Testing
             #expect(try await erl.pg2Events(keeping: ["{call,create}", "{call,leave}", "{call,delete}"])
                 == "[{call,create},{call,leave},{call,delete}]")
             #expect(try await erl.pg2Events(keeping: ["{cast,exchange}"]).hasPrefix("[{cast,exchange},{cast,exchange}"))
+            #expect(try await erl.pg2Events(keeping: ["{call,bad}", "{cast,bad}"]) == "[]")
+            // memberB's exit, seen by both nodes that had it (memberA's may still be on their way).
+            try await waitUntil("two del_member casts on erl") {
+                try await erl.pg2Events(keeping: ["{cast,del_member}"]).hasPrefix("[{cast,del_member},{cast,del_member}")
+            }
         }
     }
 }

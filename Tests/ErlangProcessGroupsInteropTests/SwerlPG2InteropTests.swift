@@ -21,6 +21,10 @@ import Testing
             // swerl's join multi_call reached the BEAM node's stand-in pg2.
             try await erl.waitFor("lists:member({call,join}, (fun() -> pg2 ! {get, self()}, receive {events, E} -> E end end)())", toBe: "true")
 
+            // It was connected when pg2 started: init/1's {new_pg2, Node}, then an exchange.
+            #expect(try await erl.pg2Events(keeping: ["{new_pg2,'\(me)'}", "{cast,exchange}", "{call,create}", "{call,join}"])
+                == "[{new_pg2,'\(me)'},{cast,exchange},{call,create},{call,join}]")
+
             let (node, pg2) = try await fixture.startSwiftPG2("pg2_peer")
             try await node.connect(to: try NodeName(erl.name))
             let member = try await poll("the swerl node's pg2 member, by exchange") {
