@@ -82,4 +82,25 @@ import Testing
             }
         }
     }
+
+    /// An OTP 25 node without any pg2 in the cluster: its new_pg2 and exchange messages are
+    /// dropped, its multi_call monitor says noproc, and the changes still complete on the Swift
+    /// nodes; the BEAM node logs nothing.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func aBEAMNodeWithoutPG2IsSkipped() async throws {
+        try await PGFixture.run { fixture in
+            let erl = try await fixture.startBEAM("erl")
+            let (first, firstPG2) = try await fixture.startSwiftPG2("pga")
+            try await first.connect(to: try NodeName(erl.name))
+            let (second, secondPG2) = try await fixture.startSwiftPG2("pgb")
+            try await second.connect(to: try NodeName(erl.name))
+            try await waitUntil("global meshed the Swift nodes") { first.nodes().contains(second.name) }
+            try await secondPG2.global.sync()
+            try await secondPG2.create(g)
+            let member = try second.spawnProcess()
+            try await secondPG2.join(g, member.pid)
+            #expect(try firstPG2.getMembers(g) == [member.pid])
+            #expect(try await erl.eval("whereis(pg2)") == "undefined")
+        }
+    }
 }
