@@ -9,8 +9,8 @@ let package = Package(
         .library(name: "ErlangEPMD", targets: ["ErlangEPMD"]),
         .library(name: "ErlangDistribution", targets: ["ErlangDistribution"]),
         .library(name: "ErlangRuntime", targets: ["ErlangRuntime"]),
-        .library(name: "ErlangProcessGroups", targets: ["ErlangProcessGroups"]),
         .library(name: "ErlangGlobal", targets: ["ErlangGlobal"]),
+        .library(name: "ErlangProcessGroups", targets: ["ErlangProcessGroups"]),
         .executable(name: "swerl", targets: ["swerl"]),
         .executable(name: "swerl-etf-bench", targets: ["swerl-etf-bench"]),
     ],
@@ -58,7 +58,7 @@ let package = Package(
             ]
         ),
         .target(
-            name: "ErlangProcessGroups",
+            name: "ErlangGlobal",
             dependencies: [
                 "ErlangTerm",
                 "ErlangDistribution",
@@ -68,11 +68,12 @@ let package = Package(
             ]
         ),
         .target(
-            name: "ErlangGlobal",
+            name: "ErlangProcessGroups",
             dependencies: [
                 "ErlangTerm",
                 "ErlangDistribution",
                 "ErlangRuntime",
+                "ErlangGlobal",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,8 +85,8 @@ let package = Package(
                 "ErlangEPMD",
                 "ErlangDistribution",
                 "ErlangRuntime",
-                "ErlangProcessGroups",
                 "ErlangGlobal",
+                "ErlangProcessGroups",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -204,6 +205,7 @@ let package = Package(
         .testTarget(
             name: "ErlangProcessGroupsInteropTests",
             dependencies: [
+                "ErlangGlobal",
                 "ErlangTerm",
                 "ErlangDistribution",
                 "ErlangRuntime",

@@ -19,7 +19,8 @@ struct NodeCommand: AsyncParsableCommand {
             Prints one line per event: the start, node up and down, a member joining or leaving \
             (group, pid, node); with --json one JSON object per line. --connect nodes are tried \
             for --connect-timeout seconds (sync_nodes_optional). A hidden node discovers the pg \
-            scope of each --connect node itself. Honours ERL_EPMD_PORT.
+            scope of each --connect node itself. Each --join-pg2 GROUP creates the legacy pg2 group \
+            and joins an echo process to it (the node then runs global and pg2). Honours ERL_EPMD_PORT.
             """
     )
 
@@ -37,6 +38,9 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A global name (global:register_name/2) for an echo process (repeatable); an atom or an Erlang term.")
     var global: [String] = []
 
+    @Option(name: .customLong("join-pg2"), help: "A legacy pg2 group to create and join with an echo process (repeatable).")
+    var joinPG2: [String] = []
+
     @Option(name: .long, help: "The pg scope.")
     var scope = "pg"
 
@@ -49,9 +53,9 @@ struct NodeCommand: AsyncParsableCommand {
     func validate() throws {
         if node.sname == nil, node.name == nil { throw ValidationError("give --sname or --name") }
         for text in connect { _ = try nodeName(text) }
-        for text in join { _ = try groupTerm(text) }
-        for text in global { _ = try groupTerm(text) }
+        for text in join + global + joinPG2 { _ = try groupTerm(text) }
         if hidden, !global.isEmpty { throw ValidationError("a hidden node does not run global: drop --hidden or --global") }
+        if hidden, !joinPG2.isEmpty { throw ValidationError("--join-pg2 needs a visible node (pg2 locks through global)") }
     }
 
     func run() async throws {
@@ -91,6 +95,7 @@ struct NodeCommand: AsyncParsableCommand {
             try groups.join(try groupTerm(text), echo.pid)
         }
         if !global.isEmpty { try await registerGlobalNames(names, on: erlangNode) }
+        if !joinPG2.isEmpty { try await Self.joinPG2(try joinPG2.map(groupTerm), on: erlangNode, global: names) }
         let serviceGroup = ServiceGroup(configuration: .init(
             services: [.init(service: erlangNode)], gracefulShutdownSignals: [.sigterm, .sigint],
             logger: erlangNode.configuration.logger))

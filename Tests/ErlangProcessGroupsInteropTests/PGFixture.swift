@@ -58,6 +58,11 @@ final class PGFixture: Sendable {
         return node
     }
 
+    /// Shuts `node` down with the fixture.
+    func track(_ node: ErlangNode) {
+        swiftNodes.withLockedValue { $0.append(node) }
+    }
+
     /// A Swift node with a `pg` scope started with it; `connect` nodes are tried at start (sync_nodes_optional).
     func startSwift(
         _ prefix: String = "swift", hidden: Bool = false, connect: [ErlangNodeProcess] = [], scope: Atom = "pg"
@@ -70,7 +75,7 @@ final class PGFixture: Sendable {
             epmdPort: epmd.port, listenHost: "127.0.0.1", hidden: hidden, logger: logger,
             services: [ProcessGroups.service(scope: scope) { groups in started.withLockedValue { $0 = groups } }],
             syncNodesMandatory: try connect.map { try NodeName($0.name) }, syncNodesTimeout: .seconds(30)))
-        swiftNodes.withLockedValue { $0.append(node) }
+        track(node)
         guard let groups = started.withLockedValue({ $0 }) else { throw InteropError("the pg service did not start") }
         return (node, groups)
     }
