@@ -11,7 +11,7 @@ import NIOConcurrencyHelpers
 /// sees them all. Rows: 10,000 processes joining one by one, one join of 10,000, and the resync
 /// of 10,000 after B drops and the joiner reconnects.
 ///
-/// Usage: `swerl-pg-bench [--runs N] [--members N]`
+/// Usage: `swerl-pg-bench [--runs N] [--members N] [--rows individual,batch,resync]`
 @main
 struct PGBench {
     static func main() async {
@@ -20,15 +20,18 @@ struct PGBench {
             guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return fallback }
             return Int(arguments[index + 1]) ?? fallback
         }
+        let rows = arguments.firstIndex(of: "--rows").flatMap { index in
+            index + 1 < arguments.count ? arguments[index + 1].split(separator: ",").map(String.init) : nil
+        } ?? ["individual", "batch", "resync"]
         do {
-            try await run(runs: value("--runs", 3), members: value("--members", 10_000))
+            try await run(runs: value("--runs", 3), members: value("--members", 10_000), rows: rows)
         } catch {
             FileHandle.standardError.write(Data("swerl-pg-bench: \(error)\n".utf8))
             exit(1)
         }
     }
 
-    static func run(runs: Int, members: Int) async throws {
+    static func run(runs: Int, members: Int, rows: [String]) async throws {
         guard let erl = which("erl"), let erlc = which("erlc") else { throw BenchError("erl and erlc are needed") }
         let modules = try BEAMNode.compileModule(erlc: erlc)
         defer { try? FileManager.default.removeItem(atPath: modules) }
@@ -41,7 +44,9 @@ struct PGBench {
         let a = try BEAMNode(erl: erl, alive: "pga_\(suffix)", cookie: cookie, epmdPort: epmd.port, moduleDirectory: modules, run: "driver")
         var node: ErlangNode?
         do {
-            node = try await measure(a: a, b: b, runs: runs, members: members, epmdPort: epmd.port, cookie: cookie, logger: quiet) { node = $0 }
+            node = try await measure(
+                a: a, b: b, runs: runs, members: members, rows: rows, epmdPort: epmd.port, cookie: cookie, logger: quiet
+            ) { node = $0 }
         } catch {
             await node?.shutdown()
             a.stop(); b.stop()
@@ -54,7 +59,7 @@ struct PGBench {
     }
 
     private static func measure(
-        a: BEAMNode, b: BEAMNode, runs: Int, members: Int, epmdPort: Int, cookie: String, logger: Logger,
+        a: BEAMNode, b: BEAMNode, runs: Int, members: Int, rows: [String], epmdPort: Int, cookie: String, logger: Logger,
         started: (ErlangNode) -> Void
     ) async throws -> ErlangNode {
         let observer = try NodeName(b.name)
@@ -73,7 +78,7 @@ struct PGBench {
         _ = try await swift.batch(.atom("warm_up"))
         var table = Table(members: members)
         for run in 1...runs {
-            for mode in ["individual", "batch", "resync"] {
+            for mode in rows {
                 let group = Term.tuple([.atom(Atom(mode)), .integer(run)])
                 table.add(mode, beam: try await beam.run(mode, .tuple([group, .atom("beam")])),
                           swift: try await swift.run(mode, .tuple([group, .atom("swift")])))

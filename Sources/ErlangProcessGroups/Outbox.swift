@@ -13,11 +13,19 @@ enum Outbox {
     typealias Directive = ProcessGroupsInstance.Directive
 
     static func coalesce(_ batch: [Directive]) -> [Directive] {
+        let (messages, others) = split(batch)
+        return messages + others
+    }
+
+    /// ``coalesce(_:)`` as its two parts, the messages and the rest, without joining them (a
+    /// batch join's 10,000 monitors are not copied once more before the broadcast goes).
+    static func split(_ batch: [Directive]) -> (messages: [Directive], others: [Directive]) {
         // Messages keep their order per destination node (one connection, one order); joins and
         // leaves to one peer merge while nothing else to that node comes between.
         var order: [Atom] = []
         var queues: [Atom: Queue] = [:]
         var others: [Directive] = []
+        others.reserveCapacity(batch.count)
         for directive in batch {
             switch directive {
             case .send(let message, let peer):
@@ -30,7 +38,7 @@ enum Outbox {
                 others.append(directive)
             }
         }
-        return order.flatMap { queues[$0]?.directives ?? [] } + others
+        return (order.flatMap { queues[$0]?.directives ?? [] }, others)
     }
 
     /// The messages to one node, the last run still open for merging.

@@ -2,7 +2,7 @@ import ErlangTerm
 
 /// A pid as a dictionary key with a cheap hash: the numbers and the node name's length, not its
 /// every byte (`Atom` hashes byte by byte), which made hashing most of a join's cost. Equality is
-/// the pid's own.
+/// the pid's own, numbers first.
 struct PIDKey: Hashable, Sendable {
     let pid: PID
 
@@ -10,7 +10,22 @@ struct PIDKey: Hashable, Sendable {
         self.pid = pid
     }
 
-    static func == (lhs: PIDKey, rhs: PIDKey) -> Bool { lhs.pid == rhs.pid }
+    /// The numbers first, then the node's name bytes through contiguous storage: a dictionary
+    /// probe compares keys, and `PID ==` compares the node atom first, byte by byte through
+    /// `UTF8View` (most of a 10,000-pid join's time before).
+    static func == (lhs: PIDKey, rhs: PIDKey) -> Bool {
+        guard lhs.pid.id == rhs.pid.id, lhs.pid.serial == rhs.pid.serial, lhs.pid.creation == rhs.pid.creation else { return false }
+        return sameAtom(lhs.pid.node, rhs.pid.node)
+    }
+
+    /// `Atom ==` (the same UTF-8 bytes), comparing contiguous bytes where the strings have them.
+    static func sameAtom(_ lhs: Atom, _ rhs: Atom) -> Bool {
+        let left = lhs.name.utf8, right = rhs.name.utf8
+        let same = left.withContiguousStorageIfAvailable { leftBytes in
+            right.withContiguousStorageIfAvailable { rightBytes in leftBytes.elementsEqual(rightBytes) }
+        }
+        return (same ?? nil) ?? (lhs == rhs)
+    }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(pid.id)
@@ -42,6 +57,11 @@ struct PIDBag: Sendable, Hashable {
 
     /// Each pid with its number of occurrences.
     var occurrences: [(pid: PID, times: Int)] { counts.map { ($0.key.pid, $0.value) } }
+
+    /// Makes room for `more` distinct pids, so a batch join grows the table once.
+    mutating func reserveCapacity(more: Int) {
+        counts.reserveCapacity(counts.count + more)
+    }
 
     /// Adds one occurrence of `pid`.
     mutating func insert(_ pid: PID, times: Int = 1) {

@@ -124,7 +124,7 @@ extension ProcessGroups {
     private func ensureLocal(_ pids: [PID]) throws {
         let here = process.pid.node
         let creation = node.creation
-        for pid in pids where pid.creation != creation || pid.node != here {
+        for pid in pids where pid.creation != creation || !PIDKey.sameAtom(pid.node, here) {
             throw ProcessGroupsError(.notLocal, "\(pid) is not a process of \(node.name)")
         }
     }

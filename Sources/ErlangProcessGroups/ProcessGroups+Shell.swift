@@ -7,7 +7,7 @@ extension ProcessGroups {
     /// (where `pg.erl` would crash with `badarg`, membership.md §2.7, a log line is enough here).
     func receive(_ message: Term) {
         if let (pid, reason) = Self.down(message) {
-            state.withLockedValue { _ = $0.monitors.removeValue(forKey: pid) }
+            state.withLockedValue { _ = $0.monitors.removeValue(forKey: PIDKey(pid)) }
             perform { $0.down(pid, reason: reason) }
         } else if let peerMessage = PeerMessage(message) {
             perform { $0.receive(peerMessage) }
@@ -36,7 +36,7 @@ extension ProcessGroups {
         case .monitor(let pid):
             await startMonitor(pid)
         case .demonitor(let pid):
-            if let reference = state.withLockedValue({ $0.monitors.removeValue(forKey: pid) }) {
+            if let reference = state.withLockedValue({ $0.monitors.removeValue(forKey: PIDKey(pid)) }) {
                 await process.demonitor(reference)
             }
         case .rediscover(let peerNode):
@@ -48,9 +48,22 @@ extension ProcessGroups {
 
     private func startMonitor(_ pid: PID) async {
         guard let reference = try? await process.monitor(pid) else { return }
+        record([pid], [reference])
+    }
+
+    /// Monitors of this node's processes, in one batch of the runtime (one lock for all).
+    func startMonitors(_ pids: [PID]) async {
+        guard !pids.isEmpty, let references = try? await process.monitor(pids) else { return }
+        record(pids, references)
+    }
+
+    private func record(_ pids: [PID], _ references: [Reference]) {
         // A DOWN that came first (noproc, noconnection) has already removed the pid.
         state.withLockedValue { shell in
-            if shell.instance.local[PIDKey(pid)] != nil || shell.instance.remote[pid] != nil { shell.monitors[pid] = reference }
+            for (pid, reference) in zip(pids, references) {
+                let key = PIDKey(pid)
+                if shell.instance.local[key] != nil || shell.instance.remote[pid] != nil { shell.monitors[key] = reference }
+            }
         }
     }
 

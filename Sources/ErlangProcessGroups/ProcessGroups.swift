@@ -37,7 +37,8 @@ public final class ProcessGroups: Sendable {
     struct ShellState {
         var instance: ProcessGroupsInstance
         var subscribers: [ProcessGroupsInstance.SubscriberID: AsyncStream<MembershipChange>.Continuation] = [:]
-        var monitors: [PID: Reference] = [:]
+        /// The scope process's monitors, by pid (``PIDKey`` hashes no node name: 10,000 members a join).
+        var monitors: [PIDKey: Reference] = [:]
         var rediscovering: Set<Atom> = []
         /// Directives not yet carried out, in order.
         var pending: [Directive] = []
@@ -99,11 +100,17 @@ public final class ProcessGroups: Sendable {
     func perform<Result>(_ body: (inout ProcessGroupsInstance) -> (Result, [Directive])) -> Result {
         let (result, startDraining) = state.withLockedValue { shell -> (Result, Bool) in
             let (result, directives) = body(&shell.instance)
-            for directive in directives {
-                if case .notify(let id, let change) = directive {
-                    shell.subscribers[id]?.yield(change)
-                } else {
-                    shell.pending.append(directive)
+            if shell.subscribers.isEmpty {
+                // No subscriber, so no notify to take out (`execute` skips one): the directives
+                // queue as they are, uncopied when nothing is queued.
+                if shell.pending.isEmpty { shell.pending = directives } else { shell.pending += directives }
+            } else {
+                for directive in directives {
+                    if case .notify(let id, let change) = directive {
+                        shell.subscribers[id]?.yield(change)
+                    } else {
+                        shell.pending.append(directive)
+                    }
                 }
             }
             guard !shell.draining, !shell.pending.isEmpty else { return (result, false) }
@@ -126,7 +133,20 @@ public final class ProcessGroups: Sendable {
                 return shell.pending
             }
             guard let batch else { return }
-            for directive in Outbox.coalesce(batch) { await execute(directive) }
+            var localMonitors: [PID] = []
+            let (messages, others) = Outbox.split(batch)
+            for directive in messages { await execute(directive) }
+            for directive in others {
+                // Adjacent monitors of this node's processes (a batch join's members) start together.
+                if case .monitor(let pid) = directive, PIDKey.sameAtom(pid.node, process.pid.node) {
+                    localMonitors.append(pid)
+                    continue
+                }
+                await startMonitors(localMonitors)
+                localMonitors = []
+                await execute(directive)
+            }
+            await startMonitors(localMonitors)
         }
     }
 

@@ -4,17 +4,27 @@ extension ProcessGroupsInstance {
     /// `handle_call({join_local, Group, PidOrPids})`: monitor new members, add them, tell
     /// subscribers and every peer. The shell has checked that the pids are local (`ensure_local/1`).
     mutating func join(_ group: Term, _ members: PeerMessage.Members) -> [Directive] {
-        var monitors: [Directive] = []
         let pids = members.pids
-        for pid in pids {
-            let key = PIDKey(pid)
-            if local[key] == nil { monitors.append(.monitor(pid)) }
-            local[key, default: [:]][group, default: 0] += 1
-        }
         addMembers(pids, to: group, local: true)
         // The broadcast goes before the monitors, so peers do not wait for thousands of them; a
         // member that died meanwhile gets its DOWN (noproc) and so its leave after this join.
-        return notify(.join, group, pids) + broadcast(.join(me, group: group, members)) + monitors
+        var directives = notify(.join, group, pids) + broadcast(.join(me, group: group, members))
+        directives.reserveCapacity(directives.count + pids.count)
+        // Every new member shares one `[group: 1]` (copied on its first change), so a batch join
+        // neither hashes the group nor allocates a table per pid.
+        let joinedOnce: [Term: Int] = [group: 1]
+        local.reserveCapacity(local.count + pids.count)
+        for pid in pids {
+            let key = PIDKey(pid)
+            if var joined = local.removeValue(forKey: key) {
+                joined[group, default: 0] += 1
+                local[key] = joined
+            } else {
+                local[key] = joinedOnce
+                directives.append(.monitor(pid))
+            }
+        }
+        return directives
     }
 
     /// `handle_call({leave_local, Group, PidOrPids})`: removes one join of `group` per listed pid
@@ -75,6 +85,8 @@ extension ProcessGroupsInstance {
     mutating func addMembers(_ pids: [PID], to group: Term, local isLocal: Bool) {
         guard !pids.isEmpty else { return }
         var row = groups.removeValue(forKey: group) ?? Row()
+        row.all.reserveCapacity(more: pids.count)
+        if isLocal { row.local.reserveCapacity(more: pids.count) }
         for pid in pids {
             row.all.insert(pid)
             if isLocal { row.local.insert(pid) }

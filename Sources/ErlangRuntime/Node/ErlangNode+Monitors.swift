@@ -33,6 +33,35 @@ extension ErlangNode {
         try? await connection.send(DistributionMessage(control: .demonitorP(from: byUs.watcher, to: byUs.target, reference: reference)))
     }
 
+    /// `erlang:monitor(process, Pid)` by `watcher` on each of `pids`, processes of this node, with
+    /// the node's lock taken twice for the whole batch instead of twice per monitor: a `pg` scope
+    /// monitors every member of a `pg:join(Scope, Group, Pids)` (`pg.erl`, `handle_call/3` for
+    /// `join_local`). A pid that is not alive gets its DOWN with `noproc`, as ``monitor(_:at:from:)``.
+    ///
+    /// - Returns: the references, in the order of `pids`.
+    func monitorLocal(_ pids: [PID], from watcher: PID) -> [Reference] {
+        let first = state.withLockedValue { state in
+            defer { state.nextReference += UInt64(pids.count) }
+            return state.nextReference
+        }
+        let references = pids.indices.map { reference(numbered: first + UInt64($0)) }
+        let missing = state.withLockedValue { state -> [Int] in
+            var missing: [Int] = []
+            for (index, pid) in pids.enumerated() {
+                guard state.processes.isAlive(pid) else {
+                    missing.append(index)
+                    continue
+                }
+                state.monitors.add(.init(target: pid, targetAs: .pid(pid), watcher: watcher, peer: nil), reference: references[index])
+            }
+            return missing
+        }
+        for index in missing {
+            deliver(Self.downMessage(references[index], target: .pid(pids[index]), node: name, reason: .atom("noproc")), to: watcher)
+        }
+        return references
+    }
+
     /// A monitor on a process of this node, by a local watcher (`peer` nil) or a peer's process.
     /// Returns false when the target does not exist.
     @discardableResult

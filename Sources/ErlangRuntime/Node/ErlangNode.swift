@@ -197,6 +197,11 @@ public final class ErlangNode: Service, Sendable {
             defer { state.nextReference += 1 }
             return state.nextReference
         }
+        return reference(numbered: number)
+    }
+
+    /// The reference with the unique `number` taken from `state.nextReference`.
+    func reference(numbered number: UInt64) -> Reference {
         // erl_bif_unique.c: the first word carries 18 bits, the others 32.
         let ids = [UInt32(number & 0x3FFFF), UInt32(truncatingIfNeeded: number >> 18), UInt32.random(in: 0...UInt32.max)]
         return Reference(node: name.atom, ids: ids, creation: creation)
