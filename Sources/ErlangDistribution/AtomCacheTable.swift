@@ -43,13 +43,12 @@ struct AtomCacheTable: Sendable {
         return Int(hash % 2039)
     }
 
-    /// The header entries for atoms a message uses, in order: cached when this table already holds
+    /// The header entries for atoms a message uses (with their slots), in order: cached when this table already holds
     /// the atom in its slot, new otherwise, as `erts_encode_ext_dist_header_finalize` decides.
     /// The table does not change until ``commit(_:)``.
-    func plannedEntries(for atoms: [Atom]) -> AtomCacheReferences {
-        AtomCacheReferences(entries: atoms.map { atom in
-            let slot = Self.slot(for: atom)
-            return slots[slot] == atom ? .cached(slot: slot) : .new(slot: slot, atom: atom)
+    func plannedEntries(for atoms: [(atom: Atom, slot: Int)]) -> AtomCacheReferences {
+        AtomCacheReferences(entries: atoms.map { atom, slot in
+            slots[slot] == atom ? .cached(slot: slot) : .new(slot: slot, atom: atom)
         })
     }
 

@@ -18,6 +18,8 @@ public struct DistributionMessageWriter: Sendable {
 
     private let encoder = ETFEncoder()
     private var atomCache = AtomCacheTable()
+    /// The slot table each message's ``AtomCacheMap`` borrows, kept to spare an allocation per message.
+    private var slotTable: [UInt8] = []
     private var nextSequenceID: UInt64 = 1
 
     /// The largest frame a 4-byte length can announce.
@@ -97,37 +99,28 @@ public struct DistributionMessageWriter: Sendable {
         }
     }
 
-    // The header comes first on the wire but depends on the control message's atoms, and the atom
-    // cache may only change once the whole message has encoded; so the control term is encoded
-    // first, the frame then written with room for the longest header, and the cache committed last.
+    // The header comes first on the wire but depends on the atoms of the control term and the
+    // payload, and the atom cache may only change once the whole message has encoded; so the terms
+    // are encoded first, behind room for a usual header (moved when the header needs more), and
+    // the cache is committed last.
     private mutating func headerFrames(_ message: DistributionMessage) throws -> DistributionFrames {
-        var control = ByteBuffer()
-        let references: AtomCacheReferences
-        if flags.contains(.distHeaderAtomCache) {
-            var writer = CachingTermWriter()
-            try encoding { try writer.write(message.control.term, into: &control) }
-            references = atomCache.plannedEntries(for: writer.atoms)
-        } else {
-            try encoding { try encoder.writeUnversioned(message.control.term, into: &control) }
-            references = .empty
-        }
+        var encoded = ByteBuffer()
+        encoded.writeRepeatingByte(0, count: Self.headerRoom)
+        let (references, controlBytes) = try encodeTerms(message, into: &encoded)
         let sequenceID = nextSequenceID
         var start = ByteBuffer()
         try DistributionHeader.fragmentStart(sequenceID: sequenceID, fragmentID: 0, atomCache: references).write(into: &start)
-        var encoded = ByteBuffer()
-        encoded.reserveCapacity(start.readableBytes + control.readableBytes)
-        encoded.writeRepeatingByte(0, count: start.readableBytes)
-        encoded.writeImmutableBuffer(control)
-        if let payload = message.payload {
-            try encoding { try encoder.writeUnversioned(payload, into: &encoded) }
+        if start.readableBytes > Self.headerRoom {
+            encoded = Self.moving(encoded, room: start.readableBytes)
         }
+        let headerSpace = max(Self.headerRoom, start.readableBytes)
         let layout = FragmentLayout(
-            headerSpace: start.readableBytes, controlBytes: control.readableBytes,
-            dataBytes: encoded.readableBytes - start.readableBytes,
+            headerSpace: headerSpace, controlBytes: controlBytes,
+            dataBytes: encoded.readableBytes - headerSpace,
             fragmentSize: flags.contains(.fragments) && message.payload != nil ? limits.fragmentSize : nil)
         let frames: DistributionFrames
         if layout.count == 1 {
-            frames = DistributionFrames(single: try single(encoded, references: references, headerSpace: start.readableBytes))
+            frames = DistributionFrames(single: try single(encoded, references: references, headerSpace: headerSpace))
         } else {
             // The fragment count goes in the start header at bytes 10..<18.
             start.setInteger(UInt64(layout.count), at: start.readerIndex + 10)
@@ -137,6 +130,46 @@ public struct DistributionMessageWriter: Sendable {
         }
         atomCache.commit(references)
         return frames
+    }
+
+    /// The bytes held before the terms for the header: a fragment start header (18 bytes) with a
+    /// few dozen references to atoms already cached, the usual case once a connection is warm.
+    static let headerRoom = 64
+
+    /// Appends the control term and the payload; returns the header's references and the control
+    /// term's length. With the atom cache agreed, atoms of both go through one ``AtomCacheMap``
+    /// (`dist.c`, `erts_dsig_send`: control and message are encoded with the same `acmp`).
+    private mutating func encodeTerms(
+        _ message: DistributionMessage, into encoded: inout ByteBuffer
+    ) throws -> (AtomCacheReferences, Int) {
+        let dataStart = encoded.writerIndex
+        guard flags.contains(.distHeaderAtomCache) else {
+            try encoding { try encoder.writeUnversioned(message.control.term, into: &encoded) }
+            let controlBytes = encoded.writerIndex - dataStart
+            if let payload = message.payload {
+                try encoding { try encoder.writeUnversioned(payload, into: &encoded) }
+            }
+            return (.empty, controlBytes)
+        }
+        let map = AtomCacheMap(slots: slotTable)
+        slotTable = []
+        defer { slotTable = map.releaseSlots() }
+        try encoding { try encoder.writeUnversioned(message.control.term, into: &encoded, atomCache: map) }
+        let controlBytes = encoded.writerIndex - dataStart
+        if let payload = message.payload {
+            try encoding { try encoder.writeUnversioned(payload, into: &encoded, atomCache: map) }
+        }
+        return (atomCache.plannedEntries(for: map.entries), controlBytes)
+    }
+
+    /// The terms of `encoded` (after ``headerRoom``) behind `room` bytes for a longer header.
+    private static func moving(_ encoded: ByteBuffer, room: Int) -> ByteBuffer {
+        let terms = encoded.getSlice(at: headerRoom, length: encoded.readableBytes - headerRoom) ?? ByteBuffer()
+        var moved = ByteBuffer()
+        moved.reserveCapacity(room + terms.readableBytes)
+        moved.writeRepeatingByte(0, count: room)
+        moved.writeImmutableBuffer(terms)
+        return moved
     }
 
     // A message in one frame: the normal header written right before the data.

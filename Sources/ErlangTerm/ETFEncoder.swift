@@ -43,28 +43,38 @@ public struct ETFEncoder: Sendable {
             try encodeCompressed(term, level: level, into: &buffer)
             return
         }
-        try write(into: &buffer) { try $0.writeVersioned(term) }
+        try write(into: &buffer, atomCache: nil) { try $0.writeVersioned(term) }
     }
 
     /// Appends `term` without a version byte, as terms follow a distribution header.
     public func writeUnversioned(_ term: Term, into buffer: inout ByteBuffer) throws {
-        try write(into: &buffer) { try $0.write(term) }
+        try write(into: &buffer, atomCache: nil) { try $0.write(term) }
+    }
+
+    /// Appends `term` without a version byte, writing `ATOM_CACHE_REF` for each atom that
+    /// `atomCache` takes, as a distribution message's control term and payload are written when
+    /// the header's atom cache is agreed.
+    public func writeUnversioned(_ term: Term, into buffer: inout ByteBuffer, atomCache: any ETFAtomCacheMap) throws {
+        try write(into: &buffer, atomCache: atomCache) { try $0.write(term) }
     }
 
     /// Runs `body` with a writer over the buffer's free capacity and keeps what it wrote. When the
     /// term does not fit, the buffer grows (at least doubling) and the term is written again from
     /// its start; a reused buffer soon has room for every term, so each is written once.
-    private func write(into buffer: inout ByteBuffer, _ body: (inout ETFWriter) throws -> Void) throws {
+    private func write(
+        into buffer: inout ByteBuffer, atomCache: (any ETFAtomCacheMap)?, _ body: (inout ETFWriter) throws -> Void
+    ) throws {
         var room = max(buffer.writableBytes, 256)
         while true {
             do {
                 try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { memory in
-                    var writer = ETFWriter(into: memory, latin1Atoms: minorVersion != .v2, oldFloats: minorVersion == .v0)
+                    var writer = ETFWriter(
+                        into: memory, latin1Atoms: minorVersion != .v2, oldFloats: minorVersion == .v0, atomCache: atomCache)
                     try body(&writer)
                     return writer.count
                 }
                 return
-            } catch let overflow as ETFWriter.Overflow {
+            } catch let overflow as ETFWriterOverflow {
                 room = max(overflow.needed, 2 * overflow.capacity)
             }
         }

@@ -1,5 +1,6 @@
 extension ETFWriter {
     mutating func writeAtom(_ atom: Atom) throws {
+        if atomCache != nil, try writeCachedAtom(atom) { return }
         // The usual case, a UTF-8 atom of up to 255 bytes, straight from the string's storage.
         if !latin1Atoms, let written = try atom.name.utf8.withContiguousStorageIfAvailable({ try writeShortUTF8Atom($0) }),
            written {
@@ -19,6 +20,15 @@ extension ETFWriter {
             var name = atom.name
             try name.withUTF8 { try put(UnsafeRawBufferPointer($0)) }
         }
+    }
+
+    /// `ATOM_CACHE_REF` for an atom in the message's cache map (`external.c`, `enc_atom`), or
+    /// false. Out of line, so that writing without a map costs one test per atom.
+    @inline(never)
+    private mutating func writeCachedAtom(_ atom: Atom) throws -> Bool {
+        guard let index = atomCache?.cacheIndex(for: atom) else { return false }
+        try put(ETFTag.atomCacheRef, index)
+        return true
     }
 
     /// `SMALL_ATOM_UTF8_EXT` with one bounds check, or false for text over 255 bytes.

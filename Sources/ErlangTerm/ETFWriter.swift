@@ -6,32 +6,35 @@ import Musl
 import Darwin
 #endif
 
+/// The memory was too small for the term.
+struct ETFWriterOverflow: Error {
+    /// A lower bound of the bytes the term needs.
+    let needed: Int
+    /// The bytes the writer had.
+    let capacity: Int
+}
+
 /// Writes terms into memory its caller lends it; the rules that make the bytes OTP's are cited per case.
 ///
 /// The writer never grows its memory and never writes outside it: every store claims its bytes
-/// first, and when they are not there the writer throws ``Overflow`` with the size it needs at
+/// first, and when they are not there the writer throws ``ETFWriterOverflow`` with the size it needs at
 /// least. `ETFEncoder` then asks for more room and starts the term again, so a caller that reuses
 /// a buffer writes each term once, straight into that buffer, with no per-byte bookkeeping of
 /// `ByteBuffer` and no copy.
 struct ETFWriter {
-    /// The memory was too small for the term.
-    struct Overflow: Error {
-        /// A lower bound of the bytes the term needs.
-        let needed: Int
-        /// The bytes the writer had.
-        let capacity: Int
-    }
-
     private let memory: UnsafeMutableRawBufferPointer
     /// The bytes written so far, from the start of the memory.
     private(set) var count = 0
     let latin1Atoms: Bool
     let oldFloats: Bool
+    /// Consulted for every atom when a distribution message is written with the header's atom cache.
+    let atomCache: (any ETFAtomCacheMap)?
 
-    init(into memory: UnsafeMutableRawBufferPointer, latin1Atoms: Bool, oldFloats: Bool) {
+    init(into memory: UnsafeMutableRawBufferPointer, latin1Atoms: Bool, oldFloats: Bool, atomCache: (any ETFAtomCacheMap)?) {
         self.memory = memory
         self.latin1Atoms = latin1Atoms
         self.oldFloats = oldFloats
+        self.atomCache = atomCache
     }
 
     // MARK: Bytes
@@ -52,7 +55,7 @@ struct ETFWriter {
 
     @inline(never)
     private static func throwOverflow(needed: Int, capacity: Int) throws -> Never {
-        throw Overflow(needed: needed, capacity: capacity)
+        throw ETFWriterOverflow(needed: needed, capacity: capacity)
     }
 
     /// Writes an integer big-endian, as every ETF field is.

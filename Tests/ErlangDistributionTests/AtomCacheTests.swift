@@ -75,18 +75,19 @@ import Testing
         #expect(try foreign.read(frame: buffer(hex(Self.regSendReuse))) == expected)
     }
 
-    @Test func theWriterCachesTheControlMessageAtomsAndReusesThem() throws {
+    @Test func theWriterCachesTheAtomsOfControlMessageAndPayloadAndReusesThem() throws {
         var writer = DistributionMessageWriter(flags: Fixtures.atomCacheFlags)
         let message = DistributionMessage(control: .regSend(from: Fixtures.dlpy1, to: "lab"), payload: .atom("echo"))
         var first = try writer.write(message)[0]
         guard case .normal(let references) = try DistributionHeader.read(from: &first, flags: Fixtures.atomCacheFlags) else {
             Issue.record("not a normal header"); return
         }
-        // First use order, as OTP's encoder meets them: node of the pid, '', lab.
-        let slots = [Fixtures.dlpy, "", "lab"].map(AtomCacheTable.slot(for:))
-        #expect(references.entries == zip(slots, [Fixtures.dlpy, "", "lab"]).map { .new(slot: $0, atom: $1) })
-        // The control term refers to them; the payload is written in full.
-        #expect(bytes(first) == hex("68 04 61 06 58 52 00 00000001 00000000 12345678 52 01 52 02 77 04 6563686f"))
+        // First use order, as OTP's encoder meets them: node of the pid, '', lab, then the payload's echo.
+        let atoms: [Atom] = [Fixtures.dlpy, "", "lab", "echo"]
+        let slots = atoms.map(AtomCacheTable.slot(for:))
+        #expect(references.entries == zip(slots, atoms).map { .new(slot: $0, atom: $1) })
+        // The control term and the payload refer to them, as the captured regSendNew frame does.
+        #expect(bytes(first) == hex("68 04 61 06 58 52 00 00000001 00000000 12345678 52 01 52 02 52 03"))
 
         var second = try writer.write(message)[0]
         let reused = try DistributionHeader.read(from: &second, flags: Fixtures.atomCacheFlags)
