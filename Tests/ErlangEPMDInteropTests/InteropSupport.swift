@@ -137,14 +137,7 @@ enum Interop {
 
     /// The `swerl` executable built beside the tests.
     static func swerl() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["SWERL_BIN"] { return path }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("swerl").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        throw InteropError("the swerl executable is not built next to the tests (run `swift build` first, or set SWERL_BIN)")
+        try ErlangInterop.swerlExecutable()
     }
 
     /// Starts real epmd on `port`, loopback only, and waits until it answers.

@@ -132,13 +132,6 @@ final class SwerlProcess: @unchecked Sendable {
 
     /// The `swerl` executable built beside the tests (or SWERL_BIN).
     static func executable() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["SWERL_BIN"] { return path }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("swerl").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        throw InteropError("the swerl executable is not built next to the tests (run `swift build` first, or set SWERL_BIN)")
+        try ErlangInterop.swerlExecutable()
     }
 }

@@ -3,6 +3,7 @@ import ErlangProcessGroups
 import ErlangRuntime
 import ErlangTerm
 import ErlangTestSupport
+import Foundation
 import Testing
 
 /// `swerl node --join-pg2` as a user runs it, in a cluster with a BEAM node running `global`.
@@ -22,8 +23,14 @@ import Testing
             try await erl.waitFor("lists:member({call,join}, (fun() -> pg2 ! {get, self()}, receive {events, E} -> E end end)())", toBe: "true")
 
             // It was connected when pg2 started: init/1's {new_pg2, Node}, then an exchange.
-            #expect(try await erl.pg2Events(keeping: ["{new_pg2,'\(me)'}", "{cast,exchange}", "{call,create}", "{call,join}"])
-                == "[{new_pg2,'\(me)'},{cast,exchange},{call,create},{call,join}]")
+            let events = try await erl.pg2Events(keeping: ["{new_pg2,'\(me)'}", "{cast,exchange}", "{call,create}", "{call,join}"])
+            // A node-up seen after start may add a second exchange; pg2.erl's store/1 merges an
+            // exchange with `Members -- group_members(Name)`, so a repeat changes nothing.
+            var merged = events
+            while merged.contains("{cast,exchange},{cast,exchange}") {
+                merged = merged.replacingOccurrences(of: "{cast,exchange},{cast,exchange}", with: "{cast,exchange}")
+            }
+            #expect(merged == "[{new_pg2,'\(me)'},{cast,exchange},{call,create},{call,join}]", "pg2 saw \(events)")
 
             let (node, pg2) = try await fixture.startSwiftPG2("pg2_peer")
             try await node.connect(to: try NodeName(erl.name))

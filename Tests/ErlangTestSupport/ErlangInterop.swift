@@ -5,6 +5,18 @@ import Foundation
 /// Interop tests run when `erl` is on the PATH. With `ERLANG_INTEROP=1` (CI sets it) they always
 /// run, so a missing `erl` fails them instead of skipping them.
 public enum ErlangInterop {
+    /// The `swerl` executable built beside the tests, or `SWERL_BIN`.
+    public static func swerlExecutable() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["SWERL_BIN"] { return path }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("swerl").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        throw InteropError("the swerl executable is not built next to the tests (run `swift build` first, or set SWERL_BIN)")
+    }
+
     /// Whether `ERLANG_INTEROP=1` demands the interop tests.
     public static let isRequired = ProcessInfo.processInfo.environment["ERLANG_INTEROP"] == "1"
 
