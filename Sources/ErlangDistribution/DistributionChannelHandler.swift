@@ -30,7 +30,8 @@ public struct DistributionConnectionConfiguration: Sendable, Hashable {
 /// taking one frame from each sender's current message in turn, so the fragments of a large
 /// message interleave with other senders' messages as OTP interleaves those of different processes,
 /// while one sender's messages go out whole and in write order (``OutboundFrameQueue``). So a
-/// writer need not wait for a promise before its next write to keep its order.
+/// writer need not wait for a promise before its next write to keep its order. Queued messages go
+/// out at the next flush, so a batch of writes costs one flush.
 ///
 /// On bad input, a tick timeout or an encoding failure it fires the ``DistributionError`` down the
 /// pipeline as an error, fails what is waiting, reports it to `onClose` and closes the channel.
@@ -51,14 +52,19 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     private var pumping = false
     private var pumpRequested = false
     private var continuationScheduled = false
-    /// The most frames written in one turn of the event loop (1 MiB of 64 KiB fragments).
-    static let framesPerTurn = 16
+    /// The most bytes written in one turn of the event loop (16 fragments of 64 KiB); the rest
+    /// goes out in a later turn (``continueLater``).
+    static let bytesPerTurn = 1 << 20
     private var closed = false
     private let onClose: (DistributionError?) -> Void
     /// Called on the event loop once per message written, dropped as unencodable, or discarded
     /// at close, whether or not it came with a promise: a sender that does not wait for each
     /// write can count its messages in flight without a promise per message.
     public var onMessageDone: (() -> Void)?
+    /// Runs the rest of a write turn later, on the event loop (default: `execute`). The runtime
+    /// sets it to run after the loop's next poll of its sockets, so a connection with a long
+    /// queue never keeps the loop from reading its other connections.
+    public var continueLater: ((@escaping () -> Void) -> Void)?
 
     /// Creates the handler for a connection whose handshake agreed on `flags`.
     ///
@@ -134,11 +140,11 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
             return
         }
         queue.append(unwrapOutboundIn(data), completion: promise)
-        pump(context: context)
     }
 
+    /// Writes what was queued: the writes before a flush go to the socket with one flush.
     public func flush(context: ChannelHandlerContext) {
-        // pump flushes what it writes.
+        pump(context: context)
     }
 
     /// A ``CloseWithError`` closes the connection with its error as the reason; other events pass on.
@@ -153,7 +159,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
 
     /// Writes frames while the channel takes them: one frame of each waiting message in turn.
     ///
-    /// At most ``framesPerTurn`` frames per turn of the event loop: a flush can make the channel
+    /// At most ``bytesPerTurn`` bytes per turn of the event loop: a flush can make the channel
     /// writable again at once (and call back in here), and on a fast socket a large message would
     /// otherwise go out whole before another sender's write, waiting on the loop, could queue.
     private func pump(context: ChannelHandlerContext) {
@@ -167,7 +173,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         repeat {
             pumpRequested = false
             var wrote = false
-            while !closed, written < Self.framesPerTurn, context.channel.isWritable,
+            while !closed, written < Self.bytesPerTurn, context.channel.isWritable,
                 let next = queue.next(encode: { try writer.frames(for: $0) })
             {
                 switch next {
@@ -180,7 +186,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
                     }
                     if completes != nil { onMessageDone?() }
                     ticker?.sent(at: LoopInstant(context.eventLoop.now))
-                    written += 1
+                    written += frame.readableBytes + 4
                     wrote = true
                 case .failed(let error, let promise):
                     promise?.fail(Self.distributionError(error))
@@ -188,12 +194,17 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
                 }
             }
             if wrote { context.flush() }
-        } while pumpRequested && written < Self.framesPerTurn && !closed
+        } while pumpRequested && written < Self.bytesPerTurn && !closed
         if !closed, !queue.isEmpty, context.channel.isWritable, !continuationScheduled {
             continuationScheduled = true
-            context.eventLoop.assumeIsolated().execute { [self] in
+            let resume = { [self] in
                 continuationScheduled = false
                 pump(context: context)
+            }
+            if let continueLater {
+                continueLater(resume)
+            } else {
+                context.eventLoop.assumeIsolated().execute(resume)
             }
         }
     }

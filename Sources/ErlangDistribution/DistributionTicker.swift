@@ -8,9 +8,13 @@
 /// nothing from it; and it drops the connection when nothing was read from the peer during
 /// `intensity` firing periods. So a silent peer is declared down between `net_ticktime` and
 /// `net_ticktime + tickInterval` after the last thing it sent (distribution.md §4.1; OBS with a
-/// ticktime of 8 s: dropped after 8.09 s). This machine declares the peer unresponsive at the
-/// first firing at least ``netTickTime`` after the last receipt, which is the same window for a
-/// timer that fires on time and stays right when it does not.
+/// ticktime of 8 s: dropped after 8.09 s). This machine counts firings as OTP does
+/// (`dist_util:send_tick/2` keeps the firing that last saw new reads and gives up when the firing
+/// counter comes round to it again): the peer is unresponsive at the `intensity`-th firing in a
+/// row that finds nothing received since the firing before. Counting firings rather than measuring
+/// time keeps a busy event loop from dropping a live peer: when the loop runs a timer late, the
+/// bytes the peer sent meanwhile may still wait in the socket, and they are read before the next
+/// firing.
 ///
 /// Time is injected: every call carries the instant it happens at, from any clock.
 public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
@@ -37,6 +41,8 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
     private var lastSent: Instant
     // nil until the first firing: the handshake is the first period's traffic both ways.
     private var previousFiring: Instant?
+    // Firings in a row that found nothing received since the one before.
+    private var silentFirings = 0
 
     /// Creates the machine for a connection that finished its handshake at `start`; the handshake
     /// counts as traffic both ways, as OTP's socket counters include it.
@@ -81,14 +87,18 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
     ///   a non-hidden peer gets no tick then, since those frames will reach it.
     public mutating func timerFired(at now: Instant, outputPending: Bool = false) -> Action {
         defer { previousFiring = max(previousFiring ?? now, now) }
-        if lastReceived.duration(to: now) >= netTickTime {
+        // A receipt at the very instant of the previous firing counts for this period too: on a
+        // test loop's clock it may have come after that firing.
+        let heard = previousFiring.map { lastReceived >= $0 } ?? true
+        silentFirings = heard ? 0 : silentFirings + 1
+        if silentFirings >= intensity {
             return .peerUnresponsive
         }
         guard let previousFiring else { return .none }
         // dist_util:need_to_tick/4: nothing written and an empty send queue, or a hidden peer
         // that sent nothing in the period.
         let wroteNothing = lastSent <= previousFiring && !outputPending
-        let hiddenAndSilent = peerIsHidden && lastReceived <= previousFiring
+        let hiddenAndSilent = peerIsHidden && !heard
         return wroteNothing || hiddenAndSilent ? .sendTick : .none
     }
 

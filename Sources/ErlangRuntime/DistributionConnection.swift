@@ -19,6 +19,8 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     private let closeReason: EventLoopPromise<DistributionError?>
     private let window: SendWindow
     private let outbound = NIOLockedValueBox(Outbound())
+    /// Where the rest of a drain waits for the loop's next poll (nil on a loop without one).
+    let pollGate: PollGate?
 
     /// Messages handed to ``send(_:)`` that wait for the event loop, in call order.
     private struct Outbound {
@@ -29,18 +31,10 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     /// The default bound of ``send(_:)``'s window: messages accepted but not yet written.
     public static let defaultSendWindow = 1024
 
-    /// The most messages one drain hands to the pipeline; the rest waits ``drainPause``.
-    ///
-    /// A NIO event loop runs its queued tasks, and the scheduled tasks that fall due meanwhile,
-    /// until none is left before it polls its sockets again (`SelectableEventLoop.runOneLoopTick`).
-    /// A sender that keeps the window full on a connection whose socket stays writable would keep
-    /// a drain queued all the time, so the loop would seldom poll: other connections on it read
-    /// their peers' ticks late or not at all (and declare the peers down after `net_ticktime`,
-    /// which the 4 s tick test showed beside the 100,000-message flood) and connects on it time
-    /// out. Bounded batches with a timer between them give the loop its polls.
+    /// The most messages one drain hands to the pipeline; the rest waits for the event loop's
+    /// next poll of its sockets (``PollGate``), so a sender that keeps the window full cannot keep
+    /// the loop from reading the other connections on it.
     static let drainBatch = 64
-    /// The pause between two batches of one connection.
-    static let drainPause = TimeAmount.microseconds(200)
 
     init(
         handshake: HandshakeResult, channel: any Channel, messages: DistributionInboundBridge.Producer,
@@ -52,6 +46,7 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
         self.channel = channel
         self.messages = messages
         self.fastPath = fastPath
+        self.pollGate = PollGate.of(channel.eventLoop)
         self.closeReason = closeReason
         let window = SendWindow(limit: sendWindow)
         self.window = window
@@ -107,8 +102,9 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
         }
     }
 
-    /// On the event loop: hands every queued message to the pipeline, in order, with one flush.
-    private func drain(afterPause: Bool = false) {
+    /// On the event loop: hands up to ``drainBatch`` queued messages to the pipeline, in order,
+    /// with one flush.
+    private func drain() {
         let (batch, more) = outbound.withLockedValue { outbound -> ([(DistributionMessage, EventLoopPromise<Void>?)], Bool) in
             let take = min(outbound.messages.count, Self.drainBatch)
             let batch = Array(outbound.messages.prefix(take))
@@ -121,8 +117,15 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
             channel.write(message, promise: promise)
         }
         channel.flush()
-        if more {
-            channel.eventLoop.scheduleTask(in: Self.drainPause) { self.drain() }
+        if more { continueLater { self.drain() } }
+    }
+
+    /// On the event loop: runs `work` after the loop's next poll of its sockets (``PollGate``).
+    func continueLater(_ work: @escaping () -> Void) {
+        if let pollGate {
+            pollGate.afterNextPoll(work)
+        } else {
+            channel.eventLoop.assumeIsolated().execute(work)
         }
     }
 

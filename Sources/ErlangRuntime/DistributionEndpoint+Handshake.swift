@@ -64,6 +64,7 @@ extension DistributionEndpoint {
         let connection = DistributionConnection(
             handshake: result, channel: channel, messages: messages, fastPath: fastPath, closeReason: closeReason)
         handler.onMessageDone = connection.messageDone
+        handler.continueLater = connection.continueLater
         built.value = connection
         if result.role == .initiator, case .dynamic = configuration.name {
             table.adopt(localName: result.localName, creation: result.localCreation)

@@ -120,11 +120,26 @@ struct FakeInstant: InstantProtocol {
         #expect(!actions.values.contains(.peerUnresponsive))
     }
 
-    @Test func aLateTimerStillDropsAfterTheTickTime() {
+    @Test func aLateFiringCountsAsOneFiring() {
+        // The loop ran the timer 64 s late: the peer's bytes of that time may still wait in the
+        // socket, so the firing is one silent period, not a verdict; four in a row are.
         var ticker = Ticker(start: start)
         #expect(ticker.timerFired(at: .seconds(15)) == Ticker.Action.none)
         ticker.received(at: .seconds(20))
         #expect(ticker.timerFired(at: .seconds(79)) == .sendTick)
-        #expect(ticker.timerFired(at: .seconds(200)) == .peerUnresponsive)
+        #expect(ticker.timerFired(at: .seconds(200)) == .sendTick)
+        #expect(ticker.timerFired(at: .seconds(215)) == .sendTick)
+        #expect(ticker.timerFired(at: .seconds(230)) == .sendTick)
+        #expect(ticker.timerFired(at: .seconds(245)) == .peerUnresponsive)
+    }
+
+    @Test func bytesReadAfterALateFiringKeepThePeer() {
+        var ticker = Ticker(netTickTime: .seconds(4), start: start)
+        #expect(ticker.timerFired(at: .seconds(1)) == Ticker.Action.none)
+        // The loop was busy for 5 s: the next firing runs first, then the waiting ticks are read.
+        #expect(ticker.timerFired(at: .seconds(6)) == .sendTick)
+        ticker.received(at: .seconds(6.001))
+        #expect(ticker.timerFired(at: .seconds(7)) == .sendTick)
+        #expect(ticker.timerFired(at: .seconds(8)) == .sendTick)
     }
 }
