@@ -67,18 +67,19 @@ final class PollGate: Sendable {
             failed()
             return
         }
+        let (readEnd, writeEnd) = (ends[0], ends[1])
         // Subprocesses (the erl nodes a test starts) must not inherit the pipe.
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        for end in [readEnd, writeEnd] { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         bootstrap
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Reader(gate: self))
                 }
             }
-            .takingOwnershipOfDescriptors(input: ends[0], output: ends[1])
+            .takingOwnershipOfDescriptors(input: readEnd, output: writeEnd)
             .whenFailure { [self] _ in
-                close(ends[0])
-                close(ends[1])
+                close(readEnd)
+                close(writeEnd)
                 failed()
             }
     }

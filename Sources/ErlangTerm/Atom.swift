@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An Erlang atom: a name of at most 255 characters.
 ///
 /// The name is kept as Swift text; on the wire it is written as UTF-8 (`SMALL_ATOM_UTF8_EXT`
@@ -44,13 +52,29 @@ extension Atom: Hashable {
     /// text, so `'é'` as one code point and as `e` plus a combining accent are two atoms (Swift's
     /// `String ==` would call them equal).
     public static func == (lhs: Atom, rhs: Atom) -> Bool {
-        lhs.name.utf8.elementsEqual(rhs.name.utf8)
+        let left = lhs.name.utf8
+        let right = rhs.name.utf8
+        guard left.count == right.count else { return false }
+        // Native strings hand out their bytes: one memcmp (or none, for the same storage) instead
+        // of a byte-by-byte walk, which showed as 7 % of a peer's time in mailbox lookups by pid.
+        let compared = left.withContiguousStorageIfAvailable { leftBytes in
+            right.withContiguousStorageIfAvailable { rightBytes in
+                leftBytes.baseAddress == rightBytes.baseAddress
+                    || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, leftBytes.count) == 0
+            }
+        }
+        if let compared, let equal = compared { return equal }
+        return left.elementsEqual(right)
     }
 
     /// Hashes the UTF-8 bytes, consistently with `==`.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(name.utf8.count)
-        for byte in name.utf8 { hasher.combine(byte) }
+        let utf8 = name.utf8
+        hasher.combine(utf8.count)
+        let hashed: Void? = utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil {
+            Array(utf8).withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 }
 

@@ -17,6 +17,7 @@ extension DistributionInteropTests {
             let connection = try await fixture.connect(swift, to: erl)
             let collector = MessageCollector(connection)
             let name = swift.localName!.description
+            try await Self.waitUntilMember(name, of: "nodes(hidden)", on: erl)
             // Three tick times without a message: the connection must stay up all along.
             let end = ContinuousClock.now + .seconds(12)
             while ContinuousClock.now < end {
@@ -39,7 +40,7 @@ extension DistributionInteropTests {
             let connected = ContinuousClock.now
             let collector = MessageCollector(connection)
             let name = swift.localName!.description
-            #expect(try await Self.member(name, of: "nodes(hidden)", on: erl))
+            try await Self.waitUntilMember(name, of: "nodes(hidden)", on: erl)
             _ = try await collector.waitForEnd(timeout: .seconds(30))
             let elapsed = connected.duration(to: .now)
             #expect(elapsed >= .seconds(3), "dropped after \(elapsed)")

@@ -24,6 +24,13 @@ extension DistributionInteropTests {
         try await erl.eval("lists:member('\(node)', \(list))") == "true"
     }
 
+    /// Waits until erl lists `node` in `list`: an accepting erl sends its challenge ack before its
+    /// net_kernel records the node (dist_util.erl, `handshake_other_started/1` then `connection/1`),
+    /// so the initiator may see the connection up a moment before erl's `nodes/1` does.
+    static func waitUntilMember(_ node: String, of list: String, on erl: ErlangNodeProcess) async throws {
+        _ = try await erl.waitFor("lists:member('\(node)', \(list))", toBe: "true")
+    }
+
     @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
     func erlConnectsToAVisibleSwiftNode() async throws {
         try await InteropFixture.run { fixture in
@@ -35,7 +42,7 @@ extension DistributionInteropTests {
             let connection = try await poll("the accepted connection") { swift.connection(to: try NodeName(erl.name)) }
             #expect(!connection.isHidden)
             #expect(connection.handshake.role == .acceptor)
-            #expect(try await Self.member(name, of: "nodes()", on: erl))
+            try await Self.waitUntilMember(name, of: "nodes()", on: erl)
             #expect(try await !Self.member(name, of: "nodes(hidden)", on: erl))
             try await Self.exchange(connection, MessageCollector(connection), with: erl)
         }
@@ -51,7 +58,7 @@ extension DistributionInteropTests {
             #expect(try await erl.eval("net_kernel:connect_node('\(name)')") == "true")
             let connection = try await poll("the accepted connection") { swift.connection(to: try NodeName(erl.name)) }
             #expect(connection.isHidden)
-            #expect(try await Self.member(name, of: "nodes(hidden)", on: erl))
+            try await Self.waitUntilMember(name, of: "nodes(hidden)", on: erl)
             #expect(try await !Self.member(name, of: "nodes()", on: erl))
             try await Self.exchange(connection, MessageCollector(connection), with: erl)
         }
@@ -66,7 +73,7 @@ extension DistributionInteropTests {
             #expect(connection.isHidden)
             #expect(connection.handshake.role == .initiator)
             let name = swift.localName!.description
-            #expect(try await Self.member(name, of: "nodes(hidden)", on: erl))
+            try await Self.waitUntilMember(name, of: "nodes(hidden)", on: erl)
             #expect(try await !Self.member(name, of: "nodes()", on: erl))
             try await Self.exchange(connection, MessageCollector(connection), with: erl)
         }
@@ -80,7 +87,7 @@ extension DistributionInteropTests {
             let connection = try await fixture.connect(swift, to: erl)
             #expect(!connection.isHidden)
             let name = swift.localName!.description
-            #expect(try await Self.member(name, of: "nodes()", on: erl))
+            try await Self.waitUntilMember(name, of: "nodes()", on: erl)
             #expect(try await !Self.member(name, of: "nodes(hidden)", on: erl))
             // Asking again returns the connection that is up.
             #expect(try await fixture.connect(swift, to: erl) === connection)
@@ -131,7 +138,7 @@ extension DistributionInteropTests {
             #expect(assigned.host == "127.0.0.1")
             #expect(swift.localName == assigned)
             #expect(connection.isHidden)
-            #expect(try await Self.member(assigned.description, of: "nodes(hidden)", on: erl))
+            try await Self.waitUntilMember(assigned.description, of: "nodes(hidden)", on: erl)
             try await Self.exchange(connection, MessageCollector(connection), with: erl)
         }
     }
@@ -183,7 +190,7 @@ extension DistributionInteropTests {
             let connection = try await outgoing.value
             // The larger name's attempt is the one that became the connection.
             #expect(connection.handshake.role == (swiftNameIsLarger ? .initiator : .acceptor))
-            #expect(try await Self.member(swift.localName!.description, of: "nodes()", on: erl))
+            try await Self.waitUntilMember(swift.localName!.description, of: "nodes()", on: erl)
             #expect(swift.connections.count == 1)
             try await Self.exchange(connection, MessageCollector(connection), with: erl)
         }
@@ -205,7 +212,7 @@ extension DistributionInteropTests {
             #expect("'\(connection.peer)'" == named)
             #expect(connection.peer.host == "127.0.0.1")
             #expect(connection.isHidden)
-            #expect(try await Self.member(swift.localName!.description, of: "nodes(hidden)", on: erl))
+            try await Self.waitUntilMember(swift.localName!.description, of: "nodes(hidden)", on: erl)
             let collector = MessageCollector(connection)
             let pid = madeUpPID(connection, id: 9)
             try await connection.send(DistributionMessage(control: .regSend(from: pid, to: "swerl_test"), payload: .tuple([.atom("hello"), .pid(pid)])))

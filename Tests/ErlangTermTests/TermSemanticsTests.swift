@@ -143,4 +143,17 @@ import Testing
             #expect(try ETFDecoder().decode(bytes) == .map(map))
         }
     }
+
+    @Test func atomsAreEqualWhenTheirUTF8BytesAreAndHashAlike() {
+        let composed = Atom("caf\u{E9}")
+        let decomposed = Atom("cafe\u{301}")
+        #expect(composed != decomposed)
+        let built = Atom(String(decoding: Array("a_rather_long_atom_name@some.host".utf8), as: UTF8.self))
+        let literal: Atom = "a_rather_long_atom_name@some.host"
+        #expect(built == literal)
+        #expect(built.hashValue == literal.hashValue)
+        #expect(Atom("ab") != Atom("abc"))
+        #expect(Atom("") == Atom(""))
+        #expect(Set([built, literal, composed, decomposed]).count == 3)
+    }
 }
