@@ -10,39 +10,22 @@ import NIOConcurrencyHelpers
 /// What one global interop test starts: a private EPMD, `erl` nodes (their logger output
 /// captured) and Swift nodes running `global`. Tear down stops exactly these.
 final class GlobalFixture: Sendable {
-    let epmd: DistributionTestEPMD
-    let cookie = DistributionTestNames.cookie()
-    private let erlNodes = NIOLockedValueBox<[ErlangNodeProcess]>([])
-    private let swiftNodes = NIOLockedValueBox<[ErlangNode]>([])
+    let resources: InteropResources
+    var epmd: DistributionTestEPMD { resources.epmd }
+    var cookie: String { resources.cookie }
 
-    private init(epmd: DistributionTestEPMD) {
-        self.epmd = epmd
+    private init(_ resources: InteropResources) {
+        self.resources = resources
     }
 
     /// Runs `body` with a fresh fixture and always tears it down.
     static func run<T: Sendable>(_ body: (GlobalFixture) async throws -> T) async throws -> T {
-        _ = try ErlangInterop.requireErl()
-        let fixture = GlobalFixture(epmd: try await DistributionTestEPMD())
-        return try await runTearingDown(
-            erlNodes: { fixture.erlNodes.withLockedValue { $0 } },
-            tearDown: fixture.tearDown,
-            { try await body(fixture) }
-        )
-    }
-
-    private func tearDown() async {
-        for node in swiftNodes.withLockedValue({ $0 }) { await node.shutdown() }
-        for node in erlNodes.withLockedValue({ $0 }) { node.stop() }
-        epmd.stop()
+        try await InteropResources.run { try await body(GlobalFixture($0)) }
     }
 
     /// An `erl` node registered with this fixture's EPMD.
     func startErl(_ prefix: String = "erl", arguments: [String] = []) async throws -> ErlangNodeProcess {
-        let node = try await ErlangNodeProcess(
-            alive: DistributionTestNames.unique(prefix), cookie: cookie,
-            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port, arguments: arguments)
-        erlNodes.withLockedValue { $0.append(node) }
-        return node
+        try await resources.startBEAM(alive: DistributionTestNames.unique(prefix), arguments: arguments)
     }
 
     /// `count` erl nodes connected to each other, global in sync on each.
@@ -64,7 +47,7 @@ final class GlobalFixture: Sendable {
         let node = try await ErlangNode.start(.init(
             name: .long(DistributionTestNames.unique(prefix) + "@127.0.0.1"), cookie: .explicit(cookie),
             epmdPort: epmd.port, listenHost: "127.0.0.1", hidden: hidden, logger: logger, services: [global.service]))
-        swiftNodes.withLockedValue { $0.append(node) }
+        resources.onTearDown { await node.shutdown() }
         return (node, global)
     }
 
@@ -73,7 +56,7 @@ final class GlobalFixture: Sendable {
     func assertCleanLogs(warnings: Bool = false) throws {
         var markers = ["CRASH REPORT", "ERROR REPORT", "** Generic server", "error_logger", "Kernel pid terminated", "unexpected message"]
         if !warnings { markers.append("WARNING REPORT") }
-        for node in erlNodes.withLockedValue({ $0 }) {
+        for node in resources.startedBEAMNodes {
             let log = node.log
             for marker in markers where log.contains(marker) {
                 throw InteropError("\(node.name) logged \(marker):\n\(log)")
@@ -85,16 +68,6 @@ final class GlobalFixture: Sendable {
 /// Expects `true` from a connect.
 func expectConnectedResult(_ value: String) throws {
     guard value == "true" else { throw InteropError("connect_node gave \(value)") }
-}
-
-/// Polls `value` every 20 ms until it is not nil or `timeout` passes.
-func poll<T>(timeout: Duration = .seconds(30), _ what: String, _ value: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if let found = try await value() { return found }
-        guard ContinuousClock.now < deadline else { throw InteropError("no \(what) within \(timeout)") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
 }
 
 /// The erl text of a pid, as `~w` prints it on the erl node, obtained by sending it there.

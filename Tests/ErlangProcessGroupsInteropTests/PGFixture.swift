@@ -12,55 +12,41 @@ import Testing
 /// Swift nodes with a scope. Tear down stops exactly these; ``checkLogs()`` asserts that no BEAM
 /// node logged a crash or an error.
 final class PGFixture: Sendable {
-    let epmd: DistributionTestEPMD
-    let cookie = DistributionTestNames.cookie()
-    private let beamNodes = NIOLockedValueBox<[ErlangNodeProcess]>([])
-    private let swiftNodes = NIOLockedValueBox<[ErlangNode]>([])
+    let resources: InteropResources
+    var epmd: DistributionTestEPMD { resources.epmd }
+    var cookie: String { resources.cookie }
 
-    private init(epmd: DistributionTestEPMD) {
-        self.epmd = epmd
+    private init(_ resources: InteropResources) {
+        self.resources = resources
     }
 
     /// Runs `body` with a fresh fixture, checks the BEAM logs, and always tears it down.
     static func run<T: Sendable>(_ body: (PGFixture) async throws -> T) async throws -> T {
-        _ = try ErlangInterop.requireErl()
-        let fixture = PGFixture(epmd: try await DistributionTestEPMD())
-        return try await runTearingDown(
-            erlNodes: { fixture.beamNodes.withLockedValue { $0 } },
-            tearDown: fixture.tearDown,
-            {
-                let result = try await body(fixture)
-                fixture.checkLogs()
-                return result
-            }
-        )
-    }
-
-    private func tearDown() async {
-        for node in swiftNodes.withLockedValue({ $0 }) { await node.shutdown() }
-        for node in beamNodes.withLockedValue({ $0 }) { node.stop() }
-        epmd.stop()
+        try await InteropResources.run { resources in
+            let fixture = PGFixture(resources)
+            let result = try await body(fixture)
+            fixture.checkLogs()
+            return result
+        }
     }
 
     /// No BEAM node of this test logged a crash report or an error.
     func checkLogs() {
-        for node in beamNodes.withLockedValue({ $0 }) {
+        for node in resources.startedBEAMNodes {
             #expect(node.errorReports.isEmpty, "\(node.name) logged: \(node.errorReports.joined(separator: "\n"))")
         }
     }
 
     /// A BEAM node running the default `pg` scope (`-kernel start_pg true`), erl or Elixir.
     func startBEAM(_ prefix: String, elixir: Bool = false, hidden: Bool = false, netTickTime: Int? = nil) async throws -> ErlangNodeProcess {
-        let node = try await ErlangNodeProcess(
-            alive: DistributionTestNames.unique(prefix), cookie: cookie, distributionPort: try DistributionTestPorts.free(),
-            epmdPort: epmd.port, hidden: hidden, netTickTime: netTickTime, arguments: ["-kernel", "start_pg", "true", "-start_epmd", "false"], elixir: elixir)
-        beamNodes.withLockedValue { $0.append(node) }
-        return node
+        try await resources.startBEAM(
+            alive: DistributionTestNames.unique(prefix), hidden: hidden, netTickTime: netTickTime,
+            arguments: ["-kernel", "start_pg", "true", "-start_epmd", "false"], elixir: elixir)
     }
 
     /// Shuts `node` down with the fixture.
     func track(_ node: ErlangNode) {
-        swiftNodes.withLockedValue { $0.append(node) }
+        resources.onTearDown { await node.shutdown() }
     }
 
     /// A Swift node with a `pg` scope started with it; `connect` nodes are tried at start (sync_nodes_optional).
@@ -78,16 +64,6 @@ final class PGFixture: Sendable {
         track(node)
         guard let groups = started.withLockedValue({ $0 }) else { throw InteropError("the pg service did not start") }
         return (node, groups)
-    }
-}
-
-/// Polls `value` every 20 ms until it is not nil or `timeout` passes.
-func poll<T>(timeout: Duration = .seconds(30), _ what: String, _ value: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if let found = try await value() { return found }
-        guard ContinuousClock.now < deadline else { throw InteropError("no \(what) within \(timeout)") }
-        try await Task.sleep(for: .milliseconds(20))
     }
 }
 

@@ -9,30 +9,17 @@ import NIOConcurrencyHelpers
 /// What one runtime interop test starts: a private EPMD, `erl` nodes and Swift nodes. Tear down
 /// stops exactly these, whatever the test did.
 final class RuntimeFixture: Sendable {
-    let epmd: DistributionTestEPMD
-    let cookie = DistributionTestNames.cookie()
-    private let erlNodes = NIOLockedValueBox<[ErlangNodeProcess]>([])
-    private let swiftNodes = NIOLockedValueBox<[ErlangNode]>([])
+    let resources: InteropResources
+    var epmd: DistributionTestEPMD { resources.epmd }
+    var cookie: String { resources.cookie }
 
-    private init(epmd: DistributionTestEPMD) {
-        self.epmd = epmd
+    private init(_ resources: InteropResources) {
+        self.resources = resources
     }
 
     /// Runs `body` with a fresh fixture and always tears it down.
     static func run<T: Sendable>(_ body: (RuntimeFixture) async throws -> T) async throws -> T {
-        _ = try ErlangInterop.requireErl()
-        let fixture = RuntimeFixture(epmd: try await DistributionTestEPMD())
-        return try await runTearingDown(
-            erlNodes: { fixture.erlNodes.withLockedValue { $0 } },
-            tearDown: fixture.tearDown,
-            { try await body(fixture) }
-        )
-    }
-
-    private func tearDown() async {
-        for node in swiftNodes.withLockedValue({ $0 }) { await node.shutdown() }
-        for node in erlNodes.withLockedValue({ $0 }) { node.stop() }
-        epmd.stop()
+        try await InteropResources.run { try await body(RuntimeFixture($0)) }
     }
 
     /// An `erl` node registered with this fixture's EPMD.
@@ -40,12 +27,9 @@ final class RuntimeFixture: Sendable {
         _ prefix: String = "erl", alive: String? = nil, cookie: String? = nil, hidden: Bool = false,
         netTickTime: Int? = nil, arguments: [String] = []
     ) async throws -> ErlangNodeProcess {
-        let node = try await ErlangNodeProcess(
-            alive: alive ?? DistributionTestNames.unique(prefix), cookie: cookie ?? self.cookie,
-            distributionPort: try DistributionTestPorts.free(), epmdPort: epmd.port, hidden: hidden,
+        try await resources.startBEAM(
+            alive: alive ?? DistributionTestNames.unique(prefix), cookie: cookie, hidden: hidden,
             netTickTime: netTickTime, arguments: arguments)
-        erlNodes.withLockedValue { $0.append(node) }
-        return node
     }
 
     /// A Swift node `<prefix>_...@127.0.0.1` registered with this fixture's EPMD.
@@ -59,7 +43,7 @@ final class RuntimeFixture: Sendable {
             name: .long(DistributionTestNames.unique(prefix) + "@127.0.0.1"), cookie: .explicit(cookie ?? self.cookie),
             epmdPort: epmd.port, listenHost: "127.0.0.1", netTickTime: netTickTime, hidden: hidden, logger: logger,
             services: services))
-        swiftNodes.withLockedValue { $0.append(node) }
+        resources.onTearDown { await node.shutdown() }
         return node
     }
 }
@@ -130,12 +114,3 @@ func swerlExecutable() throws -> String {
     try ErlangInterop.swerlExecutable()
 }
 
-/// Polls `value` every 20 ms until it is not nil or `timeout` passes.
-func poll<T>(timeout: Duration = .seconds(30), _ what: String, _ value: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if let found = try await value() { return found }
-        guard ContinuousClock.now < deadline else { throw InteropError("no \(what) within \(timeout)") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}

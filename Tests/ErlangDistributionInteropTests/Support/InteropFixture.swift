@@ -13,35 +13,18 @@ final class InteropFixture: Sendable {
     /// Swerl's full set: distribution headers with the atom cache, and fragments.
     static let flags = DistributionFlags.swerlDefault
 
-    let epmd: DistributionTestEPMD
-    let cookie = DistributionTestNames.cookie()
-    private let nodes = NIOLockedValueBox<[ErlangNodeProcess]>([])
-    private let endpoints = NIOLockedValueBox<[DistributionEndpoint]>([])
-    private let listeners = NIOLockedValueBox<[DistributionListener]>([])
+    let resources: InteropResources
+    var epmd: DistributionTestEPMD { resources.epmd }
+    var cookie: String { resources.cookie }
     let events = NIOLockedValueBox<[DistributionEndpoint.Event]>([])
-    private let moreEPMDs = NIOLockedValueBox<[DistributionTestEPMD]>([])
 
-    private init(epmd: DistributionTestEPMD) {
-        self.epmd = epmd
+    private init(_ resources: InteropResources) {
+        self.resources = resources
     }
 
     /// Runs `body` with a fresh fixture and always tears it down.
     static func run<T: Sendable>(_ body: (InteropFixture) async throws -> T) async throws -> T {
-        _ = try ErlangInterop.requireErl()
-        let fixture = InteropFixture(epmd: try await DistributionTestEPMD())
-        return try await runTearingDown(
-            erlNodes: { fixture.nodes.withLockedValue { $0 } },
-            tearDown: fixture.tearDown,
-            { try await body(fixture) }
-        )
-    }
-
-    private func tearDown() async {
-        for listener in listeners.withLockedValue({ $0 }) { await listener.close() }
-        for endpoint in endpoints.withLockedValue({ $0 }) { await endpoint.shutdown() }
-        for node in nodes.withLockedValue({ $0 }) { node.stop() }
-        for epmd in moreEPMDs.withLockedValue({ $0 }) { epmd.stop() }
-        epmd.stop()
+        try await InteropResources.run { try await body(InteropFixture($0)) }
     }
 
     /// Starts an `erl` node registered with this fixture's EPMD (or `epmd`), with a fixed
@@ -50,12 +33,9 @@ final class InteropFixture: Sendable {
         _ prefix: String = "erl", alive: String? = nil, cookie: String? = nil, hidden: Bool = false, netTickTime: Int? = nil,
         epmd: DistributionTestEPMD? = nil, arguments: [String] = []
     ) async throws -> ErlangNodeProcess {
-        let node = try await ErlangNodeProcess(
-            alive: alive ?? DistributionTestNames.unique(prefix), cookie: cookie ?? self.cookie,
-            distributionPort: alive == "undefined" ? nil : try DistributionTestPorts.free(),
-            epmdPort: (epmd ?? self.epmd).port, hidden: hidden, netTickTime: netTickTime, arguments: arguments)
-        nodes.withLockedValue { $0.append(node) }
-        return node
+        try await resources.startBEAM(
+            alive: alive ?? DistributionTestNames.unique(prefix), cookie: cookie, hidden: hidden,
+            netTickTime: netTickTime, epmd: epmd, arguments: arguments)
     }
 
     /// A Swift endpoint named `<prefix>_...@127.0.0.1` (or as given) with this fixture's cookie.
@@ -72,7 +52,7 @@ final class InteropFixture: Sendable {
             connection: DistributionConnectionConfiguration(netTickTime: netTickTime),
             logger: logger, onEvent: { event in events.withLockedValue { $0.append(event) } })
         let endpoint = DistributionEndpoint(configuration: configuration)
-        endpoints.withLockedValue { $0.append(endpoint) }
+        resources.onTearDown { await endpoint.shutdown() }
         return endpoint
     }
 
@@ -80,7 +60,7 @@ final class InteropFixture: Sendable {
     /// `more` ones), so `erl` nodes can connect to it by name.
     func listen(_ endpoint: DistributionEndpoint, hidden: Bool = false, alsoAt more: [DistributionTestEPMD] = []) async throws -> DistributionListener {
         let listener = try await endpoint.listen(host: "127.0.0.1", port: 0)
-        listeners.withLockedValue { $0.append(listener) }
+        resources.onTearDown { await listener.close() }
         for epmd in [epmd] + more {
             try epmd.register(name: endpoint.localName!.alive, port: listener.port, hidden: hidden)
         }
@@ -90,7 +70,7 @@ final class InteropFixture: Sendable {
     /// Another private EPMD, stopped with the fixture.
     func anotherEPMD() async throws -> DistributionTestEPMD {
         let epmd = try await DistributionTestEPMD()
-        moreEPMDs.withLockedValue { $0.append(epmd) }
+        resources.onTearDown { epmd.stop() }
         return epmd
     }
 
@@ -128,16 +108,6 @@ final class MessageCollector: Sendable {
     /// Waits until the connection's message stream ended; returns how.
     func waitForEnd(timeout: Duration = .seconds(30)) async throws -> Result<Void, any Error> {
         try await poll(timeout: timeout, "the end of the connection") { ended.withLockedValue { $0 } }
-    }
-}
-
-/// Polls `value` every 20 ms until it is not nil or `timeout` passes.
-func poll<T>(timeout: Duration = .seconds(30), _ what: String, _ value: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if let found = try await value() { return found }
-        guard ContinuousClock.now < deadline else { throw InteropError("no \(what) within \(timeout)") }
-        try await Task.sleep(for: .milliseconds(20))
     }
 }
 
