@@ -51,6 +51,45 @@ struct SwiftCounter: GenServer {
         try await context.process.send(.tuple([.atom("pong"), .integer(count)]), to: pid)
         return .noreply
     }
+
+    var systemState: Term { .tuple([.atom("count"), .integer(count)]) }
+}
+
+extension CallInteropTests {
+    /// `sys` from erl on a Swift server: `get_state`, `get_status`, `suspend` (a call waits) and
+    /// `resume` (it is answered), an unknown request (`replace_state`) answered as `sys.erl`
+    /// answers one, and `terminate` stopping the server with the reason given.
+    @Test(.enabled(if: ErlangInterop.shouldRun, "needs erl; ERLANG_INTEROP=1 makes it mandatory"))
+    func sysRequestsFromErlReachASwiftServer() async throws {
+        try await RuntimeFixture.run { fixture in
+            let swift = try await fixture.startSwift()
+            try swift.startServer(SwiftCounter(), name: "sys_counter")
+            let erl = try await fixture.startErl()
+            let ref = "{sys_counter, '\(swift.name)'}"
+            #expect(try await erl.eval("sys:get_state(\(ref))") == "{count,0}")
+            #expect(try await erl.eval("gen_server:call(\(ref), {add, 3})") == "3")
+            #expect(try await erl.eval("sys:get_state(\(ref))") == "{count,3}")
+            let status = """
+                {status, P, {module, gen_server}, [[], running, P, [], [{header, "Status for generic server sys_counter"}, \
+                {data, [{"Status", running} | _]}, {data, [{"State", {count, 3}}]}]]} = sys:get_status(\(ref)), node(P)
+                """
+            #expect(try await erl.eval(status) == "'\(swift.name)'")
+
+            #expect(try await erl.eval("sys:suspend(\(ref))") == "ok")
+            let caller = "Parent = self(), spawn(fun() -> Parent ! {got, gen_server:call(\(ref), get, 20000)} end), ok"
+            #expect(try await erl.eval(caller) == "ok")
+            #expect(try await erl.eval("receive {got, R} -> R after 300 -> waiting end") == "waiting")
+            #expect(try await erl.eval("sys:get_state(\(ref))") == "{count,3}")
+            #expect(try await erl.eval("sys:resume(\(ref))") == "ok")
+            #expect(try await erl.eval("receive {got, R} -> R after 20000 -> none end") == "3")
+
+            let unknown = "case catch sys:replace_state(\(ref), fun(S) -> S end) of {'EXIT', {{unknown_system_msg, {replace_state, _}}, _}} -> refused; O -> O end"
+            #expect(try await erl.eval(unknown) == "refused")
+
+            let terminate = "R = erlang:monitor(process, \(ref)), ok = sys:terminate(\(ref), shutdown), receive {'DOWN', R, process, _, Why} -> Why after 20000 -> none end"
+            #expect(try await erl.eval(terminate) == "shutdown")
+        }
+    }
 }
 
 extension CallInteropTests {

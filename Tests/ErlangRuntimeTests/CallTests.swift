@@ -70,3 +70,29 @@ import Testing
         #expect(ErlangNode.crashReason(ErlangException(.throw, 1), name) == .tuple([.tuple([.atom("nocatch"), 1]), ErlangNode.stack(name)]))
     }
 }
+
+/// `{system, From, Request}` as `gen:call(Name, system, Request)` sends it (`sys.erl`).
+@Suite struct SystemRequestTests {
+    let caller = PID(node: "erl@127.0.0.1", id: 90, serial: 0, creation: 1)
+
+    func message(_ request: Term) -> Term {
+        .tuple([.atom("system"), .tuple([.pid(caller), .list([.atom("alias")])]), request])
+    }
+
+    @Test func theRequestsSysSends() {
+        #expect(SystemRequest.parse(message(.atom("get_state")))?.request == .getState)
+        #expect(SystemRequest.parse(message(.atom("get_status")))?.request == .getStatus)
+        #expect(SystemRequest.parse(message(.atom("suspend")))?.request == .suspend)
+        #expect(SystemRequest.parse(message(.atom("resume")))?.request == .resume)
+        #expect(SystemRequest.parse(message(.tuple([.atom("terminate"), .atom("shutdown")])))?.request == .terminate(.atom("shutdown")))
+        let debug = Term.tuple([.atom("debug"), .tuple([.atom("log"), .atom("true")])])
+        #expect(SystemRequest.parse(message(debug))?.request == .other(debug))
+        #expect(SystemRequest.parse(message(.atom("get_state")))?.from == caller)
+    }
+
+    @Test func otherMessagesAreNotSystemMessages() {
+        #expect(SystemRequest.parse(.tuple([.atom("system"), .pid(caller), .atom("get_state")])) == nil)
+        #expect(SystemRequest.parse(.tuple([.atom("$gen_call"), .tuple([.pid(caller), .atom("t")]), .atom("get_state")])) == nil)
+        #expect(!SystemRequest.isSystemMessage(.atom("system")))
+    }
+}

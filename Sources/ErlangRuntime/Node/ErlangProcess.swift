@@ -54,6 +54,9 @@ public final class ErlangProcess: Sendable, CustomStringConvertible {
         try await self.node.send(message, from: pid, to: name, at: node)
     }
 
+    /// `process_info(self(), registered_name)`: the name this process is registered under.
+    public var registeredName: Atom? { node.state.withLockedValue { $0.processes.name(of: pid) } }
+
     /// `register(Name, self())`.
     ///
     /// - Throws: ``ErlangNodeError`` when the name is taken or this process already has one.

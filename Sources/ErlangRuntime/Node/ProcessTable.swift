@@ -55,6 +55,9 @@ struct ProcessTable {
     /// The process registered as `name`.
     func whereis(_ name: Atom) -> PID? { names[name] }
 
+    /// The name `pid` is registered under, if any.
+    func name(of pid: PID) -> Atom? { nameOf[pid] }
+
     /// Every registered name (`registered/0`).
     var registeredNames: [Atom] { Array(names.keys) }
 

@@ -27,11 +27,13 @@ extension ErlangNode {
 struct GenServerLoop<Server: GenServer> {
     var server: Server
     let process: ErlangProcess
+    /// Between `sys:suspend/1` and `sys:resume/1`: only system messages are taken.
+    var suspended = false
 
     private var context: GenServerContext { GenServerContext(process: process) }
 
     mutating func run() async {
-        for await message in process.mailbox {
+        while let message = await nextMessage() {
             let outcome: Term?
             do {
                 outcome = try await handle(message)
@@ -47,8 +49,20 @@ struct GenServerLoop<Server: GenServer> {
         }
     }
 
+    /// The next message to handle: any, or while suspended only a system message (the others
+    /// wait in the mailbox, as `sys.erl`'s `suspend_loop/6` leaves them).
+    private func nextMessage() async -> Term? {
+        if suspended {
+            return await process.receive(matching: { SystemRequest.isSystemMessage($0) })
+        }
+        return await process.receive()
+    }
+
     /// One message: nil to go on, or the reason to stop with.
     private mutating func handle(_ message: Term) async throws -> Term? {
+        if let (from, tag, request) = SystemRequest.parse(message) {
+            return await handleSystem(request, from: GenServerFrom(pid: from, tag: tag, process: process))
+        }
         if let (from, tag, request) = genCall(message) {
             let caller = GenServerFrom(pid: from, tag: tag, process: process)
             switch try await server.handleCall(request, from: caller, context: context) {

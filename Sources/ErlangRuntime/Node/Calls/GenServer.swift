@@ -28,6 +28,9 @@ public protocol GenServer: Sendable {
     mutating func handleInfo(_ message: Term, context: GenServerContext) async throws -> GenServerResult
     /// `terminate/2`: runs before the process exits with `reason` (a stop or a crash).
     mutating func terminate(_ reason: Term, context: GenServerContext) async
+    /// What `sys:get_state/1` (and the state section of `sys:get_status/1`) shows for this
+    /// server; by default its description as a binary.
+    var systemState: Term { get }
 }
 
 extension GenServer {
