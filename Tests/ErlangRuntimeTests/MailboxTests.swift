@@ -47,6 +47,20 @@ import Testing
         #expect(await mailbox.receive(timeout: .zero) == .atom("late"))
     }
 
+    @Test func manyLongWaitsEndedByMessagesLeaveLaterTimeoutsExact() async {
+        let mailbox = Mailbox()
+        for number in 1...2000 {
+            let waiting = Task { await mailbox.receive(timeout: .seconds(3600)) }
+            while mailbox.waiterCount == 0 { await Task.yield() }
+            mailbox.deliver(.integer(number))
+            #expect(await waiting.value == .integer(number))
+        }
+        #expect(mailbox.waiterCount == 0)
+        let start = ContinuousClock.now
+        #expect(await mailbox.receive(timeout: .milliseconds(50)) == nil)
+        #expect(ContinuousClock.now - start >= .milliseconds(50))
+    }
+
     @Test func cancellationEndsAReceive() async {
         let mailbox = Mailbox()
         let waiting = Task { await mailbox.receive() }

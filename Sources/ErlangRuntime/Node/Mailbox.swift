@@ -13,6 +13,14 @@ public final class Mailbox: AsyncSequence, Sendable {
         let id: Int
         let matches: @Sendable (Term) -> Bool
         let continuation: CheckedContinuation<Term?, Never>
+        /// The task that ends a timed wait; cancelled when the wait ends otherwise, so a receive
+        /// with a long `after` that gets its message soon leaves nothing sleeping behind.
+        let timer: Task<Void, Never>?
+
+        func resume(returning message: Term?) {
+            timer?.cancel()
+            continuation.resume(returning: message)
+        }
     }
 
     struct State {
@@ -43,6 +51,9 @@ public final class Mailbox: AsyncSequence, Sendable {
 
     init() {}
 
+    /// The number of receivers waiting for a message.
+    var waiterCount: Int { state.withLockedValue { $0.waiters.count } }
+
     /// The number of messages waiting.
     public var count: Int { state.withLockedValue { $0.messages.count - $0.head } }
 
@@ -57,7 +68,7 @@ public final class Mailbox: AsyncSequence, Sendable {
             state.messages.append(message)
             return nil
         }
-        waiter?.continuation.resume(returning: message)
+        waiter?.resume(returning: message)
     }
 
     /// Ends the mailbox: waiting receivers get nil, queued messages go.
@@ -69,7 +80,7 @@ public final class Mailbox: AsyncSequence, Sendable {
             defer { state.waiters = [] }
             return state.waiters
         }
-        for waiter in waiters { waiter.continuation.resume(returning: nil) }
+        for waiter in waiters { waiter.resume(returning: nil) }
     }
 
     /// Takes the first message that `matches` (every message by default), waiting for one to
@@ -93,19 +104,16 @@ public final class Mailbox: AsyncSequence, Sendable {
         let id = queued.id
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Term?, Never>) in
+                let timer = timeout.flatMap { timeout in timeout == .zero ? nil : giveUp(id, after: timeout) }
                 let immediate = state.withLockedValue { state -> Term?? in
                     if let message = state.take(matching: matches) { return .some(message) }
                     if state.closed || Task.isCancelled || timeout == .zero { return .some(nil) }
-                    state.waiters.append(Waiter(id: id, matches: matches, continuation: continuation))
+                    state.waiters.append(Waiter(id: id, matches: matches, continuation: continuation, timer: timer))
                     return nil
                 }
                 if let immediate {
+                    timer?.cancel()
                     continuation.resume(returning: immediate)
-                } else if let timeout {
-                    Task { [self] in
-                        try? await Task.sleep(for: timeout)
-                        giveUp(id)
-                    }
                 }
             }
         } onCancel: {
@@ -118,7 +126,19 @@ public final class Mailbox: AsyncSequence, Sendable {
             guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
             return state.waiters.remove(at: index)
         }
-        waiter?.continuation.resume(returning: nil)
+        waiter?.resume(returning: nil)
+    }
+
+    /// A task that gives the wait `id` up after `timeout`, unless it is cancelled first.
+    private func giveUp(_ id: Int, after timeout: Duration) -> Task<Void, Never> {
+        Task { [self] in
+            do {
+                try await Task.sleep(for: timeout)
+            } catch {
+                return
+            }
+            giveUp(id)
+        }
     }
 
     /// Iterates the messages in order.
