@@ -16,9 +16,12 @@ final class AtomCacheMap: ETFAtomCacheMap {
 
     /// Creates an empty map over `slots`, a table of ``AtomCacheReferences/slotCount`` zeros (or
     /// an empty array, replaced by one); ``releaseSlots()`` hands it back cleared for reuse.
-    init(slots: [UInt8]) {
+    /// `entries` lends its capacity for the taken atoms; its elements are dropped.
+    init(slots: [UInt8], entries: [(atom: Atom, slot: Int)] = []) {
         indexBySlot = slots.count == AtomCacheReferences.slotCount
             ? slots : [UInt8](repeating: 0, count: AtomCacheReferences.slotCount)
+        self.entries = entries
+        self.entries.removeAll(keepingCapacity: true)
     }
 
     func cacheIndex(for atom: Atom) -> UInt8? {
@@ -34,13 +37,15 @@ final class AtomCacheMap: ETFAtomCacheMap {
         return UInt8(entries.count - 1)
     }
 
-    /// Clears the slots this message took and hands the table out, leaving this map empty.
-    func releaseSlots() -> [UInt8] {
+    /// Clears the slots this message took and hands the table and the entries' storage out for
+    /// the next message (an allocation per message spared), leaving this map empty.
+    func release() -> (slots: [UInt8], entries: [(atom: Atom, slot: Int)]) {
         for entry in entries { indexBySlot[entry.slot] = 0 }
-        entries = []
         var slots: [UInt8] = []
         swap(&slots, &indexBySlot)
-        return slots
+        var taken: [(atom: Atom, slot: Int)] = []
+        swap(&taken, &entries)
+        return (slots, taken)
     }
 
     // Only text of more than 255 bytes can exceed 255 characters; such an atom cannot be encoded.

@@ -51,24 +51,42 @@ public struct AtomCacheReferences: Sendable, Hashable {
         }
         buffer.writeInteger(UInt8(entries.count))
         guard !entries.isEmpty else { return }
-        // One nibble per reference, low nibble first, then one nibble of header flags.
-        var flagBytes = [UInt8](repeating: 0, count: entries.count / 2 + 1)
-        func setNibble(_ index: Int, _ value: UInt8) {
-            flagBytes[index / 2] |= value << (index % 2 == 0 ? 0 : 4)
-        }
+        // One nibble per reference, low nibble first, then one nibble of header flags; written a
+        // byte at a time because an array of flag bytes cost an allocation per message.
+        var pending: UInt8 = 0
         for (index, entry) in entries.enumerated() {
             guard (0..<Self.slotCount).contains(entry.slot) else {
                 throw DistributionError(.invalidHeader, "atom cache slot \(entry.slot) is outside 0..<\(Self.slotCount)")
             }
             let isNew: UInt8 = if case .new = entry { 8 } else { 0 }
-            setNibble(index, isNew | UInt8(entry.slot >> 8))
+            pending = Self.appendNibble(isNew | UInt8(entry.slot >> 8), index: index, pending: pending, into: &buffer)
         }
-        setNibble(entries.count, longAtoms ? 1 : 0)
-        buffer.writeBytes(flagBytes)
+        pending = Self.appendNibble(longAtoms ? 1 : 0, index: entries.count, pending: pending, into: &buffer)
+        if entries.count % 2 == 0 { buffer.writeInteger(pending) }
         for entry in entries {
             buffer.writeInteger(UInt8(entry.slot & 0xFF))
             if case .new(_, let atom) = entry { try writeText(of: atom, into: &buffer) }
         }
+    }
+
+    /// Adds nibble `index` to the byte being filled and writes the byte once both its nibbles are
+    /// in; returns the byte still being filled.
+    private static func appendNibble(_ value: UInt8, index: Int, pending: UInt8, into buffer: inout ByteBuffer) -> UInt8 {
+        guard index % 2 == 1 else { return value }
+        buffer.writeInteger(pending | value << 4)
+        return 0
+    }
+
+    /// The length of ``write(into:)``'s output when it does not throw: count, flag nibbles, and
+    /// per reference the internal index and, for a new atom, its length and text.
+    var encodedBytes: Int {
+        guard !entries.isEmpty else { return 1 }
+        var bytes = 1 + entries.count / 2 + 1
+        for entry in entries {
+            bytes += 1
+            if case .new(_, let atom) = entry { bytes += (longAtoms ? 2 : 1) + atom.name.utf8.count }
+        }
+        return bytes
     }
 
     private func writeText(of atom: Atom, into buffer: inout ByteBuffer) throws {

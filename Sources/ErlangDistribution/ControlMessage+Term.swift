@@ -3,59 +3,60 @@ import ErlangTerm
 extension ControlMessage {
     /// The control tuple `{OpCode, ...}` as it goes on the wire (distribution.md §4.5).
     public var term: Term {
-        .tuple([.integer(opCode.rawValue)] + elements)
+        .tuple(elements(after: .integer(opCode.rawValue)))
     }
 
     // The empty atom OTP writes in the "unused" (formerly cookie) slot (`dist.c`, `am_Empty`).
     private static let unused = Term.atom("")
 
-    /// The elements of the control tuple after the operation code.
-    private var elements: [Term] {
+    /// The elements of the control tuple, `op` (the operation code) first; built as one array
+    /// because prepending the code to the other elements cost two more allocations per message.
+    private func elements(after op: Term) -> [Term] {
         switch self {
         case .link(let from, let to), .unlink(let from, let to), .sendSender(let from, let to),
             .payloadExit(let from, let to), .payloadExit2(let from, let to):
-            [.pid(from), .pid(to)]
+            [op, .pid(from), .pid(to)]
         case .groupLeader(let leader, let to):
-            [.pid(leader), .pid(to)]
+            [op, .pid(leader), .pid(to)]
         case .send(let to):
-            [Self.unused, .pid(to)]
+            [op, Self.unused, .pid(to)]
         case .exit(let from, let to, let reason), .exit2(let from, let to, let reason):
-            [.pid(from), .pid(to), reason]
+            [op, .pid(from), .pid(to), reason]
         case .nodeLink:
-            []
+            [op]
         case .regSend(let from, let to):
-            [.pid(from), Self.unused, .atom(to)]
+            [op, .pid(from), Self.unused, .atom(to)]
         case .sendTT(let to, let token):
-            [Self.unused, .pid(to), token]
+            [op, Self.unused, .pid(to), token]
         case .exitTT(let from, let to, let token, let reason), .exit2TT(let from, let to, let token, let reason):
-            [.pid(from), .pid(to), token, reason]
+            [op, .pid(from), .pid(to), token, reason]
         case .regSendTT(let from, let to, let token):
-            [.pid(from), Self.unused, .atom(to), token]
+            [op, .pid(from), Self.unused, .atom(to), token]
         case .monitorP(let from, let to, let reference), .demonitorP(let from, let to, let reference):
-            [.pid(from), to.term, .reference(reference)]
+            [op, .pid(from), to.term, .reference(reference)]
         case .monitorPExit(let from, let to, let reference, let reason):
-            [from.term, .pid(to), .reference(reference), reason]
+            [op, from.term, .pid(to), .reference(reference), reason]
         case .sendSenderTT(let from, let to, let token), .payloadExitTT(let from, let to, let token),
             .payloadExit2TT(let from, let to, let token):
-            [.pid(from), .pid(to), token]
+            [op, .pid(from), .pid(to), token]
         case .payloadMonitorPExit(let from, let to, let reference):
-            [from.term, .pid(to), .reference(reference)]
+            [op, from.term, .pid(to), .reference(reference)]
         case .spawnRequest(let id, let from, let groupLeader, let function, let options):
-            Self.spawnRequestElements(id, from, groupLeader, function, options)
+            [op] + Self.spawnRequestElements(id, from, groupLeader, function, options)
         case .spawnRequestTT(let id, let from, let groupLeader, let function, let options, let token):
-            Self.spawnRequestElements(id, from, groupLeader, function, options) + [token]
+            [op] + Self.spawnRequestElements(id, from, groupLeader, function, options) + [token]
         case .spawnReply(let id, let to, let flags, let result):
-            [.reference(id), .pid(to), .integer(flags.rawValue), result.term]
+            [op, .reference(id), .pid(to), .integer(flags.rawValue), result.term]
         case .spawnReplyTT(let id, let to, let flags, let result, let token):
-            [.reference(id), .pid(to), .integer(flags.rawValue), result.term, token]
+            [op, .reference(id), .pid(to), .integer(flags.rawValue), result.term, token]
         case .aliasSend(let from, let alias):
-            [.pid(from), .reference(alias)]
+            [op, .pid(from), .reference(alias)]
         case .aliasSendTT(let from, let alias, let token):
-            [.pid(from), .reference(alias), token]
+            [op, .pid(from), .reference(alias), token]
         case .unlinkID(let id, let from, let to), .unlinkIDAck(let id, let from, let to):
-            [Self.integer(id), .pid(from), .pid(to)]
+            [op, Self.integer(id), .pid(from), .pid(to)]
         case .altactSig(let flags, let from, let to, let token):
-            Self.altactSigElements(flags, from, to, token)
+            [op] + Self.altactSigElements(flags, from, to, token)
         }
     }
 

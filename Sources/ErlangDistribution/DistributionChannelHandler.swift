@@ -209,10 +209,20 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         }
     }
 
+    // The writer leaves room before a frame's header, so the length usually goes there: one
+    // buffer and one pending write per frame instead of two.
     private func writeFrame(_ frame: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        var length = context.channel.allocator.buffer(capacity: 4)
-        length.writeInteger(UInt32(frame.readableBytes))
-        context.write(wrapOutboundOut(length), promise: nil)
+        let length = UInt32(frame.readableBytes)
+        guard frame.readerIndex >= 4 else {
+            var prefix = context.channel.allocator.buffer(capacity: 4)
+            prefix.writeInteger(length)
+            context.write(wrapOutboundOut(prefix), promise: nil)
+            context.write(wrapOutboundOut(frame), promise: promise)
+            return
+        }
+        var frame = frame
+        frame.moveReaderIndex(to: frame.readerIndex - 4)
+        frame.setInteger(length, at: frame.readerIndex)
         context.write(wrapOutboundOut(frame), promise: promise)
     }
 

@@ -60,10 +60,10 @@ public enum DistributionHeader: Sendable, Hashable {
         case .passThrough:
             buffer.writeInteger(Self.passThroughTag)
         case .normal(let references):
-            buffer.writeBytes([Self.versionMagic, Self.normalTag])
+            buffer.writeMultipleIntegers(Self.versionMagic, Self.normalTag)
             try references.write(into: &buffer)
         case .fragmentStart(let sequenceID, let fragmentID, let references):
-            buffer.writeBytes([Self.versionMagic, Self.fragmentStartTag])
+            buffer.writeMultipleIntegers(Self.versionMagic, Self.fragmentStartTag)
             buffer.writeInteger(sequenceID)
             buffer.writeInteger(fragmentID)
             try references.write(into: &buffer)
@@ -74,9 +74,18 @@ public enum DistributionHeader: Sendable, Hashable {
 
     /// Appends a continuation header, which cannot fail.
     static func writeContinuation(sequenceID: UInt64, fragmentID: UInt64, into buffer: inout ByteBuffer) {
-        buffer.writeBytes([versionMagic, fragmentContinuationTag])
-        buffer.writeInteger(sequenceID)
-        buffer.writeInteger(fragmentID)
+        buffer.writeMultipleIntegers(versionMagic, fragmentContinuationTag, sequenceID, fragmentID)
+    }
+
+    /// The length of the normal header of `references`, as ``write(into:)`` makes it when it
+    /// does not throw; the writer sizes its room with it instead of encoding the header twice.
+    static func normalBytes(_ references: AtomCacheReferences) -> Int {
+        2 + references.encodedBytes
+    }
+
+    /// The length of a fragment start header of `references`: the normal one and two 8-byte ids.
+    static func fragmentStartBytes(_ references: AtomCacheReferences) -> Int {
+        normalBytes(references) + 16
     }
 }
 

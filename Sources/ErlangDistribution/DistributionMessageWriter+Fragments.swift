@@ -38,6 +38,10 @@ public struct DistributionFrames: Sequence, IteratorProtocol, Sendable {
         self.count = layout.count
     }
 
+    /// Room before each fragment for the 4-byte frame length, which the channel handler writes
+    /// there rather than in a buffer of its own.
+    static let lengthRoom = 4
+
     /// The next frame, or nil after the last.
     public mutating func next() -> ByteBuffer? {
         if let frame = single {
@@ -51,11 +55,13 @@ public struct DistributionFrames: Sequence, IteratorProtocol, Sendable {
         }
         let range = layout.dataRange(index)
         var frame = ByteBuffer()
+        let headerBytes = index == 0 ? startHeader.readableBytes : DistributionHeader.fragmentHeaderSize
+        frame.reserveCapacity(Self.lengthRoom + headerBytes + range.count)
+        frame.writeRepeatingByte(0, count: Self.lengthRoom)
+        frame.moveReaderIndex(forwardBy: Self.lengthRoom)
         if index == 0 {
-            frame.reserveCapacity(startHeader.readableBytes + range.count)
             frame.writeImmutableBuffer(startHeader)
         } else {
-            frame.reserveCapacity(DistributionHeader.fragmentHeaderSize + range.count)
             DistributionHeader.writeContinuation(sequenceID: sequenceID, fragmentID: UInt64(count - index), into: &frame)
         }
         encoded.withUnsafeReadableBytes { bytes in

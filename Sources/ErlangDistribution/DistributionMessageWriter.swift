@@ -20,6 +20,8 @@ public struct DistributionMessageWriter: Sendable {
     private var atomCache = AtomCacheTable()
     /// The slot table each message's ``AtomCacheMap`` borrows, kept to spare an allocation per message.
     private var slotTable: [UInt8] = []
+    /// The storage of each message's ``AtomCacheMap`` entries, kept for the same reason.
+    private var entryStorage: [(atom: Atom, slot: Int)] = []
     private var nextSequenceID: UInt64 = 1
 
     /// The largest frame a 4-byte length can announce.
@@ -73,6 +75,10 @@ public struct DistributionMessageWriter: Sendable {
     // distribution.md §4.2: 'p', then each term with its own version byte.
     private func passThroughFrame(_ message: DistributionMessage) throws -> ByteBuffer {
         var frame = ByteBuffer()
+        frame.reserveCapacity(Self.initialCapacity)
+        // Room for the frame length, which the channel handler writes in front of the frame.
+        frame.writeRepeatingByte(0, count: DistributionFrames.lengthRoom)
+        frame.moveReaderIndex(forwardBy: DistributionFrames.lengthRoom)
         try DistributionHeader.passThrough.write(into: &frame)
         try encoding { try encoder.encode(message.control.term, into: &frame) }
         if let payload = message.payload {
@@ -102,28 +108,34 @@ public struct DistributionMessageWriter: Sendable {
     // The header comes first on the wire but depends on the atoms of the control term and the
     // payload, and the atom cache may only change once the whole message has encoded; so the terms
     // are encoded first, behind room for a usual header (moved when the header needs more), and
-    // the cache is committed last.
+    // the cache is committed last. The header's length is computed rather than encoded, and a
+    // message in one frame gets its normal header written in place: encoding a start header to
+    // measure it and a normal header into a buffer of its own cost two allocations per message.
     private mutating func headerFrames(_ message: DistributionMessage) throws -> DistributionFrames {
         var encoded = ByteBuffer()
+        encoded.reserveCapacity(Self.initialCapacity)
         encoded.writeRepeatingByte(0, count: Self.headerRoom)
         let (references, controlBytes) = try encodeTerms(message, into: &encoded)
-        let sequenceID = nextSequenceID
-        var start = ByteBuffer()
-        try DistributionHeader.fragmentStart(sequenceID: sequenceID, fragmentID: 0, atomCache: references).write(into: &start)
-        if start.readableBytes > Self.headerRoom {
-            encoded = Self.moving(encoded, room: start.readableBytes)
+        let startBytes = DistributionHeader.fragmentStartBytes(references)
+        if startBytes > Self.headerRoom {
+            encoded = Self.moving(encoded, room: startBytes)
         }
-        let headerSpace = max(Self.headerRoom, start.readableBytes)
+        let headerSpace = max(Self.headerRoom, startBytes)
         let layout = FragmentLayout(
             headerSpace: headerSpace, controlBytes: controlBytes,
             dataBytes: encoded.readableBytes - headerSpace,
             fragmentSize: flags.contains(.fragments) && message.payload != nil ? limits.fragmentSize : nil)
         let frames: DistributionFrames
         if layout.count == 1 {
-            frames = DistributionFrames(single: try single(encoded, references: references, headerSpace: headerSpace))
+            try Self.prependNormalHeader(references, to: &encoded, headerSpace: headerSpace)
+            try checkSize(encoded)
+            frames = DistributionFrames(single: encoded)
         } else {
-            // The fragment count goes in the start header at bytes 10..<18.
-            start.setInteger(UInt64(layout.count), at: start.readerIndex + 10)
+            let sequenceID = nextSequenceID
+            var start = ByteBuffer()
+            try DistributionHeader.fragmentStart(
+                sequenceID: sequenceID, fragmentID: UInt64(layout.count), atomCache: references
+            ).write(into: &start)
             frames = DistributionFrames(fragmenting: encoded, layout: layout, startHeader: start, sequenceID: sequenceID)
             // dist.c treats sequence id 0 as "not fragmented", so it is never used.
             nextSequenceID = sequenceID == .max ? 1 : sequenceID + 1
@@ -134,7 +146,29 @@ public struct DistributionMessageWriter: Sendable {
 
     /// The bytes held before the terms for the header: a fragment start header (18 bytes) with a
     /// few dozen references to atoms already cached, the usual case once a connection is warm.
+    /// The 4-byte frame length fits in front of any header that fits here (the fragment start
+    /// header is 16 bytes longer than the normal one).
     static let headerRoom = 64
+
+    /// The first capacity of a message's buffer, so that it is allocated once rather than grown
+    /// from empty: the header room, then 256 bytes free for each of the two terms, as
+    /// `ETFEncoder` asks for at least 256 free bytes before it writes a term (a control tuple
+    /// with a pid or two and a short payload take well under 100 bytes each).
+    static let initialCapacity = headerRoom + 512
+
+    /// Writes the normal header of `references` so that it ends where the terms begin, at
+    /// `headerSpace`, and moves the reader index to its first byte.
+    private static func prependNormalHeader(
+        _ references: AtomCacheReferences, to frame: inout ByteBuffer, headerSpace: Int
+    ) throws {
+        let headerBytes = DistributionHeader.normalBytes(references)
+        let end = frame.writerIndex
+        let start = frame.readerIndex + headerSpace - headerBytes
+        frame.moveWriterIndex(to: start)
+        try DistributionHeader.normal(references).write(into: &frame)
+        frame.moveWriterIndex(to: end)
+        frame.moveReaderIndex(to: start)
+    }
 
     /// Appends the control term and the payload; returns the header's references and the control
     /// term's length. With the atom cache agreed, atoms of both go through one ``AtomCacheMap``
@@ -151,9 +185,10 @@ public struct DistributionMessageWriter: Sendable {
             }
             return (.empty, controlBytes)
         }
-        let map = AtomCacheMap(slots: slotTable)
+        let map = AtomCacheMap(slots: slotTable, entries: entryStorage)
         slotTable = []
-        defer { slotTable = map.releaseSlots() }
+        entryStorage = []
+        defer { (slotTable, entryStorage) = map.release() }
         try encoding { try encoder.writeUnversioned(message.control.term, into: &encoded, atomCache: map) }
         let controlBytes = encoded.writerIndex - dataStart
         if let payload = message.payload {
@@ -170,16 +205,5 @@ public struct DistributionMessageWriter: Sendable {
         moved.writeRepeatingByte(0, count: room)
         moved.writeImmutableBuffer(terms)
         return moved
-    }
-
-    // A message in one frame: the normal header written right before the data.
-    private func single(_ frame: ByteBuffer, references: AtomCacheReferences, headerSpace: Int) throws -> ByteBuffer {
-        var header = ByteBuffer()
-        try DistributionHeader.normal(references).write(into: &header)
-        var frame = frame
-        frame.setBuffer(header, at: headerSpace - header.readableBytes)
-        frame.moveReaderIndex(forwardBy: headerSpace - header.readableBytes)
-        try checkSize(frame)
-        return frame
     }
 }
