@@ -13,6 +13,10 @@ final class AtomCacheMap: ETFAtomCacheMap {
     private(set) var entries: [(atom: Atom, slot: Int)] = []
     /// Per cache slot, 1 + the header index of the atom that took it; 0 for a free slot.
     private var indexBySlot: [UInt8]
+    /// The last atom asked for and its answer: the pids of a list mostly share their node atom
+    /// (a pg sync of 10,000 pids asks 10,000 times for one atom), and the answer for an atom does
+    /// not change within a message.
+    private var last: (atom: Atom, index: UInt8?)?
 
     /// Creates an empty map over `slots`, a table of ``AtomCacheReferences/slotCount`` zeros (or
     /// an empty array, replaced by one); ``releaseSlots()`` hands it back cleared for reuse.
@@ -25,6 +29,13 @@ final class AtomCacheMap: ETFAtomCacheMap {
     }
 
     func cacheIndex(for atom: Atom) -> UInt8? {
+        if let last, last.atom == atom { return last.index }
+        let index = lookUp(atom)
+        last = (atom, index)
+        return index
+    }
+
+    private func lookUp(_ atom: Atom) -> UInt8? {
         let slot = AtomCacheTable.slot(for: atom)
         let taken = indexBySlot[slot]
         if taken != 0 {
@@ -41,6 +52,7 @@ final class AtomCacheMap: ETFAtomCacheMap {
     /// the next message (an allocation per message spared), leaving this map empty.
     func release() -> (slots: [UInt8], entries: [(atom: Atom, slot: Int)]) {
         for entry in entries { indexBySlot[entry.slot] = 0 }
+        last = nil
         var slots: [UInt8] = []
         swap(&slots, &indexBySlot)
         var taken: [(atom: Atom, slot: Int)] = []

@@ -101,4 +101,20 @@ import Testing
         let next = DistributionMessage(control: .send(to: Fixtures.dlb85), payload: .atom("fine"))
         #expect(try reader.read(frame: writer.write(next)[0]) == next)
     }
+
+    @Test func aMapAnswersAnAtomTheSameWhetherAskedAgainAtOnceOrLater() {
+        let map = AtomCacheMap(slots: [])
+        let node: Atom = "erl@127.0.0.1"
+        let other: Atom = "other"
+        let first = map.cacheIndex(for: node)
+        #expect(first == 0)
+        #expect(map.cacheIndex(for: Atom(String(decoding: Array("erl@127.0.0.1".utf8), as: UTF8.self))) == first)
+        #expect(map.cacheIndex(for: other) == 1)
+        #expect(map.cacheIndex(for: node) == first)
+        #expect(map.entries.map(\.atom) == [node, other])
+        let (slots, entries) = map.release()
+        let next = AtomCacheMap(slots: slots, entries: entries)
+        #expect(next.cacheIndex(for: other) == 0)
+        #expect(next.cacheIndex(for: node) == 1)
+    }
 }
