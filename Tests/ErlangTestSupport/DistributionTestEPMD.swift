@@ -135,20 +135,41 @@ public final class DistributionTestEPMD: @unchecked Sendable {
 
 /// Loopback ports for tests.
 public enum DistributionTestPorts {
-    /// A port that was free on 127.0.0.1 a moment ago.
+    /// A port that was free on 127.0.0.1 a moment ago, for a node that binds it later.
+    ///
+    /// It comes from below Linux's ephemeral range (32768–60999 by default), never from binding
+    /// port 0: the kernel hands ephemeral ports to every outgoing connection and every `bind` to
+    /// port 0, so one picked that way could be taken before the node binds it (erl then stops
+    /// with `eaddrinuse`, as an interop run showed). Within this process no port is handed out
+    /// twice.
     public static func free() throws -> Int {
-        let socket = try makeSocket()
+        for _ in 0..<500 {
+            let port = Int.random(in: 20_000...32_000)
+            guard handedOut.claim(port), canBind(port) else { continue }
+            return port
+        }
+        throw InteropError("no free port between 20000 and 32000")
+    }
+
+    private static let handedOut = PortSet()
+
+    final class PortSet: @unchecked Sendable {
+        private let lock = NSLock()
+        private var ports: Set<Int> = []
+
+        func claim(_ port: Int) -> Bool {
+            lock.withLock { ports.insert(port).inserted }
+        }
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
+        guard let socket = try? makeSocket() else { return false }
         defer { close(socket) }
-        var address = loopback(port: 0)
+        var address = loopback(port: port)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw InteropError("cannot bind a free port: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return bound == 0
     }
 
     /// A connected TCP socket to 127.0.0.1:`port`; the caller closes it.
