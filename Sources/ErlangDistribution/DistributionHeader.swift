@@ -154,10 +154,18 @@ private struct HeaderReader {
     mutating func readAtomCacheReferences() throws -> AtomCacheReferences {
         let count = Int(try byte("number of atom cache references"))
         guard count > 0 else { return .empty }
-        guard let flagBytes = buffer.readBytes(length: count / 2 + 1) else {
+        // The flags are read in place: copying them out made an array per message.
+        let flagsStart = buffer.readerIndex
+        guard buffer.readableBytes >= count / 2 + 1 else {
             throw error(.truncatedFrame, "the frame ends inside the flags of \(count) atom cache references")
         }
-        let nibble = { (index: Int) -> UInt8 in (flagBytes[index / 2] >> (index % 2 == 0 ? 0 : 4)) & 0x0F }
+        // NIO reads `get` indices only within the readable bytes, so keep a view that has them.
+        let flagBuffer = buffer
+        buffer.moveReaderIndex(forwardBy: count / 2 + 1)
+        let nibble = { (index: Int) -> UInt8 in
+            let byte = flagBuffer.getInteger(at: flagsStart + index / 2, as: UInt8.self) ?? 0
+            return (byte >> (index % 2 == 0 ? 0 : 4)) & 0x0F
+        }
         let longAtoms = nibble(count) & 1 != 0
         var entries: [AtomCacheReferences.Entry] = []
         entries.reserveCapacity(count)

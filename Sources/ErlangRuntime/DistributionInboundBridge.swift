@@ -29,6 +29,8 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     private var producing = true
     private var readPending = false
+    /// The handler that hands its messages straight to ``receive(_:)``.
+    private var messageSource: DistributionChannelHandler?
 
     /// A bridge for a channel on `eventLoop`, and the sequence its consumer reads.
     static func make(on eventLoop: any EventLoop, fastPath: InboundFastPath) -> (DistributionInboundBridge, Producer) {
@@ -47,16 +49,27 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        // The connection handler then calls this bridge directly, without boxing each message in
+        // NIOAny; the reference cycle lasts until handlerRemoved.
+        if let handler = try? context.pipeline.syncOperations.handler(type: DistributionChannelHandler.self) {
+            handler.onMessage = { [self] message in receive(message) }
+            messageSource = handler
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        messageSource?.onMessage = nil
+        messageSource = nil
         source?.finish()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        receive(unwrapInboundIn(data))
+    }
+
+    private func receive(_ message: DistributionMessage) {
         guard let source else { return }
-        let message = unwrapInboundIn(data)
         if fastPath.offer(message) { return }
         if case .stopProducing = source.yield(message) { producing = false }
     }
