@@ -5,7 +5,7 @@ import ErlangTerm
 import Foundation
 import Logging
 
-/// The node flags `swerl node` and `swerl pg` share, named as `erl` names them.
+/// The node flags `swerl node`, `swerl pg` and `swerl ping` share, named as `erl` names them.
 struct NodeOptions: ParsableArguments {
     @Option(name: .long, help: "This node's short name (erl -sname).")
     var sname: String?
@@ -24,8 +24,10 @@ struct NodeOptions: ParsableArguments {
     }
 
     /// A configuration with these flags; `fallback` names the node when neither flag is given.
-    func configuration(hidden: Bool, fallback: @autoclosure () -> ErlangNode.Configuration.Name) -> ErlangNode.Configuration {
-        var logger = Logger(label: "swerl.node")
+    func configuration(
+        hidden: Bool, fallback: @autoclosure () -> ErlangNode.Configuration.Name, label: String = "swerl.node"
+    ) -> ErlangNode.Configuration {
+        var logger = Logger(label: label)
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .critical
         let ownName: ErlangNode.Configuration.Name = sname.map { .short($0) } ?? name.map { .long($0) } ?? fallback()
         return ErlangNode.Configuration(
