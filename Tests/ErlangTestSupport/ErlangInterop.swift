@@ -37,6 +37,27 @@ public enum ErlangInterop {
         return nil
     }
 
+    /// Starts a BEAM program (`erl`, `elixir`, `iex`) that finds its EPMD on `epmdPort`
+    /// (`ERL_EPMD_PORT`), with its standard input a pipe and its standard output and error one
+    /// pipe; the caller stops the process.
+    static func launch(
+        _ executable: String, _ arguments: [String], epmdPort: Int
+    ) throws -> (process: Process, input: FileHandle, output: FileHandle) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["ERL_EPMD_PORT"] = "\(epmdPort)"
+        process.environment = environment
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        try process.run()
+        return (process, stdin.fileHandleForWriting, stdout.fileHandleForReading)
+    }
+
     /// Fails with a clear error when `erl` is missing.
     public static func requireErl() throws -> String {
         guard let erlPath else { throw InteropError("erl is not installed; ERLANG_INTEROP=1 requires it") }

@@ -72,21 +72,10 @@ public final class ErlangNodeProcess: @unchecked Sendable {
             args = ["-noshell", "-name", name, "-setcookie", cookie] + erlArgs + ["-eval", Self.commandLoop]
         }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        environment["ERL_EPMD_PORT"] = "\(epmdPort)"
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
+        let (process, input, output) = try ErlangInterop.launch(executable, args, epmdPort: epmdPort)
         self.process = process
-        self.input = stdin.fileHandleForWriting
-        self.output = LineCollector(stdout.fileHandleForReading)
+        self.input = input
+        self.output = LineCollector(output)
         do {
             let answer = try await eval("node()", timeout: .seconds(60))
             let expected = alive == "undefined" ? "nonode@nohost" : "'\(name)'"

@@ -20,22 +20,11 @@ public enum IExSession {
         name: String, cookie: String, epmdPort: Int, commands: [String], timeout: Duration = .seconds(60)
     ) async throws -> String {
         guard let iex = iexPath else { throw InteropError("iex is not installed") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: iex)
-        process.arguments = ["--name", name, "--cookie", cookie]
-        var environment = ProcessInfo.processInfo.environment
-        environment["ERL_EPMD_PORT"] = "\(epmdPort)"
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        let output = OutputCollector(stdout.fileHandleForReading)
-        try process.run()
+        let (process, input, stdout) = try ErlangInterop.launch(iex, ["--name", name, "--cookie", cookie], epmdPort: epmdPort)
+        let output = OutputCollector(stdout)
         let script = (commands + ["System.halt()"]).joined(separator: "\n") + "\n"
-        stdin.fileHandleForWriting.write(Data(script.utf8))
-        try? stdin.fileHandleForWriting.close()
+        input.write(Data(script.utf8))
+        try? input.close()
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
