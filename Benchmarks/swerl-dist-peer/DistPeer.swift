@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ErlangDistribution
+import Synchronization
 import ErlangRuntime
 import ErlangTerm
 import Logging
@@ -14,6 +15,10 @@ import NIOPosix
 /// the EPMD on `ERL_EPMD_PORT`, whose process `bench_peer` serves the driver.
 ///
 /// Usage: `swerl-dist-peer NAME COOKIE`
+///
+/// By default `bench_peer` answers from a mailbox handler (``Mailbox/handle(_:)``), on the
+/// connection's event loop as each message arrives; with `SWERL_PEER_MODE=task` it is a task that
+/// iterates its mailbox, the other way a Swift process can be written.
 @main
 struct DistPeer {
     static func main() async {
@@ -46,7 +51,31 @@ struct DistPeer {
         let process = try node.spawnProcess()
         try process.register(as: BenchPeer.registeredName)
         say("swerl-dist-peer: \(node.name) listening on \(node.port)")
-        await Task(executorPreference: executor) { await serve(process) }.value
+        if let mode = getenv("SWERL_PEER_MODE"), String(cString: mode) == "task" {
+            await Task(executorPreference: executor) { await serve(process) }.value
+        } else {
+            handle(process)
+            while true { try await Task.sleep(for: .seconds(3600)) }
+        }
+    }
+
+    /// The `bench_peer` process as a mailbox handler: each reply is queued on the connection
+    /// before the handler returns (`trySend`), so it reaches the socket in the same turn of the
+    /// event loop that read the request.
+    static func handle(_ process: ErlangProcess) {
+        let peer = Mutex(BenchPeer(pid: process.pid))
+        process.mailbox.handle { message in
+            guard let (reply, to) = peer.withLock({ $0.handle(message) }) else { return }
+            guard process.trySend(reply, to: to) != .ok else { return }
+            // No connection or a full window: the waiting send, off the event loop.
+            Task {
+                do {
+                    try await process.send(reply, to: to)
+                } catch {
+                    say("swerl-dist-peer: cannot reply to \(to): \(error)")
+                }
+            }
+        }
     }
 
     /// `hostname -s`, as the driver names its peers.

@@ -79,10 +79,29 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
         try await enqueue(message, written: nil)
     }
 
+    /// Queues a message when the window has room, without waiting, as `erlang:send/3` with
+    /// `nosuspend` does; false (nothing queued) when the window is full.
+    ///
+    /// - Throws: ``DistributionError`` (`connectionClosed`) when the connection is known to be closed.
+    public func trySend(_ message: DistributionMessage) throws -> Bool {
+        try checkOpen()
+        guard window.tryAcquire() else {
+            try checkOpen()
+            return false
+        }
+        queue(message, written: nil)
+        return true
+    }
+
     private func enqueue(_ message: DistributionMessage, written: EventLoopPromise<Void>?) async throws {
         try checkOpen()
         await window.acquire()
         try checkOpen()
+        queue(message, written: written)
+    }
+
+    /// Queues a message that holds a window slot, and drains when no drain is under way.
+    private func queue(_ message: DistributionMessage, written: EventLoopPromise<Void>?) {
         let drainNow = outbound.withLockedValue { outbound -> Bool in
             outbound.messages.append((message, written))
             defer { outbound.drainScheduled = true }

@@ -52,6 +52,16 @@ final class SendWindow: Sendable {
         }
     }
 
+    /// Takes a slot when one is free and nobody waits; false (nothing taken) otherwise, or when
+    /// the connection has closed.
+    func tryAcquire() -> Bool {
+        state.withLockedValue { state in
+            guard !state.isClosed, state.inFlight < limit, state.waiters.isEmpty else { return false }
+            state.inFlight += 1
+            return true
+        }
+    }
+
     /// Gives a slot back: to the first waiting sender, else to the pool.
     func release() {
         let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in

@@ -15,6 +15,22 @@ extension ErlangNode {
         try await send(DistributionMessage(control: control, payload: message), on: connection)
     }
 
+    /// `erlang:send(Pid, Message, [nosuspend, noconnect])` from a local process: delivered here for
+    /// this node's pids; otherwise queued on the peer's connection if there is one with room.
+    func trySend(_ message: Term, from: PID, to pid: PID) -> TrySendResult {
+        if pid.node == name.atom {
+            deliver(message, to: pid)
+            return .ok
+        }
+        guard let peer = try? peerName(pid.node), let connection = endpoint.connection(to: peer) else { return .noconnect }
+        let control: ControlMessage = connection.agreedFlags.contains(.sendSender) ? .sendSender(from: from, to: pid) : .send(to: pid)
+        do {
+            return try connection.trySend(DistributionMessage(control: control, payload: message)) ? .ok : .nosuspend
+        } catch {
+            return .noconnect
+        }
+    }
+
     /// Sends from a local process to `{Name, Node}`.
     func send(_ message: Term, from: PID, to name: Atom, at node: NodeName) async throws {
         if node == self.name {

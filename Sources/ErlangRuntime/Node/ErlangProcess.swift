@@ -41,6 +41,20 @@ public final class ErlangProcess: Sendable, CustomStringConvertible {
         try await node.send(message, from: self.pid, to: pid)
     }
 
+    /// `erlang:send(Pid, Message, [nosuspend, noconnect])`: sends without waiting, for code that
+    /// cannot `await`, such as a mailbox handler (``Mailbox/handle(_:)``). A message to a pid of
+    /// this node is delivered; one to another node's pid is queued on the existing connection to
+    /// it, in order with this process's other sends there.
+    ///
+    /// - Returns: ``TrySendResult/ok``; ``TrySendResult/noconnect`` when there is no connection to
+    ///   the pid's node (`send(_:to:)` connects first); ``TrySendResult/nosuspend`` when the
+    ///   connection's send window is full, where `send(_:to:)` would wait. Nothing is sent
+    ///   in those two cases.
+    @discardableResult
+    public func trySend(_ message: Term, to pid: PID) -> TrySendResult {
+        node.trySend(message, from: self.pid, to: pid)
+    }
+
     /// `Name ! Message` for a name registered on this node; dropped when nobody has the name.
     public func send(_ message: Term, to name: Atom) {
         node.deliver(message, toName: name)
@@ -198,4 +212,15 @@ extension ErlangNode {
         }
         mailbox?.deliver(message)
     }
+}
+
+/// What ``ErlangProcess/trySend(_:to:)`` did, named as `erlang:send/3` answers with
+/// `[nosuspend, noconnect]`.
+public enum TrySendResult: Sendable, Hashable {
+    /// Delivered, or queued for the socket.
+    case ok
+    /// Not sent: no connection to the destination's node.
+    case noconnect
+    /// Not sent: the connection's send window is full.
+    case nosuspend
 }

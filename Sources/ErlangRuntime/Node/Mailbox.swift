@@ -6,6 +6,9 @@ import NIOConcurrencyHelpers
 /// Iterating it takes messages in order; ``receive(matching:timeout:)`` takes the first message
 /// that matches, leaving the others in place, as Erlang's `receive` does. The sequence ends when
 /// the process exits.
+///
+/// Instead of being received, messages can go to a handler (``handle(_:)``): a process whose work
+/// per message is short then answers on the thread that delivered the message, without a task.
 public final class Mailbox: AsyncSequence, Sendable {
     public typealias Element = Term
 
@@ -29,6 +32,15 @@ public final class Mailbox: AsyncSequence, Sendable {
         var waiters: [Waiter] = []
         var nextWaiter = 0
         var closed = false
+        /// Takes every message instead of receivers, once set (``handle(_:)``).
+        var handler: (@Sendable (Term) -> Void)?
+        /// Whether a thread is running the handler; messages delivered meanwhile queue for it.
+        var handling = false
+
+        /// The next queued message, in order.
+        mutating func takeFirst() -> Term? {
+            take(matching: { _ in true })
+        }
 
         /// Takes the first queued message that matches.
         mutating func take(matching matches: (Term) -> Bool) -> Term? {
@@ -60,15 +72,71 @@ public final class Mailbox: AsyncSequence, Sendable {
     /// Delivers a message: to a receiver waiting for it, or to the end of the queue. Dropped once
     /// the process has exited.
     func deliver(_ message: Term) {
-        let waiter = state.withLockedValue { state -> Waiter? in
-            guard !state.closed else { return nil }
+        let action = state.withLockedValue { state -> Delivery in
+            guard !state.closed else { return .none }
+            if let handler = state.handler {
+                guard !state.handling else {
+                    state.messages.append(message)
+                    return .none
+                }
+                state.handling = true
+                return .handle(handler)
+            }
             if let index = state.waiters.firstIndex(where: { $0.matches(message) }) {
-                return state.waiters.remove(at: index)
+                return .resume(state.waiters.remove(at: index))
             }
             state.messages.append(message)
-            return nil
+            return .none
         }
-        waiter?.resume(returning: message)
+        switch action {
+        case .none: break
+        case .resume(let waiter): waiter.resume(returning: message)
+        case .handle(let handler): run(handler, first: message)
+        }
+    }
+
+    private enum Delivery {
+        case none
+        case resume(Waiter)
+        case handle(@Sendable (Term) -> Void)
+    }
+
+    /// Hands every message, in arrival order, to `handler` instead of to receivers: the messages
+    /// already queued at once, on this thread, and each later one on the thread that delivers it
+    /// (for a message from a peer, the connection's event loop), one at a time. A message that
+    /// arrives while the handler runs, even one the handler sends to its own process, waits and
+    /// goes to it next, on the thread already running it. So the handler must not block: work
+    /// that waits belongs in a `Task` of its own.
+    ///
+    /// Set once; afterwards ``receive(matching:timeout:)`` returns nil at once and iteration ends.
+    /// The handler stops being called when the process exits.
+    public func handle(_ handler: @escaping @Sendable (Term) -> Void) {
+        let (waiters, first) = state.withLockedValue { state -> ([Waiter], Term?) in
+            guard state.handler == nil, !state.closed else { return ([], nil) }
+            state.handler = handler
+            defer { state.waiters = [] }
+            guard !state.handling, let first = state.takeFirst() else { return (state.waiters, nil) }
+            state.handling = true
+            return (state.waiters, first)
+        }
+        for waiter in waiters { waiter.resume(returning: nil) }
+        if let first { run(handler, first: first) }
+    }
+
+    // Runs the handler for `first` and then for what queued meanwhile, until nothing is left:
+    // one thread at a time runs it, so it sees the messages one by one and in order.
+    private func run(_ handler: @Sendable (Term) -> Void, first: Term) {
+        var next: Term? = first
+        while let message = next {
+            handler(message)
+            next = state.withLockedValue { state -> Term? in
+                guard !state.closed, let message = state.takeFirst() else {
+                    state.handling = false
+                    return nil
+                }
+                return message
+            }
+        }
     }
 
     /// Ends the mailbox: waiting receivers get nil, queued messages go.
@@ -96,16 +164,19 @@ public final class Mailbox: AsyncSequence, Sendable {
         // A message already queued is taken without a continuation or a cancellation handler:
         // the common case of a busy process, and the cheapest (no task status record to lock).
         let queued = state.withLockedValue { state -> (message: Term?, id: Int) in
+            if state.handler != nil { return (nil, -1) }
             if let message = state.take(matching: matches) { return (message, 0) }
             defer { state.nextWaiter += 1 }
             return (nil, state.nextWaiter)
         }
         if let message = queued.message { return message }
         let id = queued.id
+        if id < 0 { return nil }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Term?, Never>) in
                 let timer = timeout.flatMap { timeout in timeout == .zero ? nil : giveUp(id, after: timeout) }
                 let immediate = state.withLockedValue { state -> Term?? in
+                    if state.handler != nil { return .some(nil) }
                     if let message = state.take(matching: matches) { return .some(message) }
                     if state.closed || Task.isCancelled || timeout == .zero { return .some(nil) }
                     state.waiters.append(Waiter(id: id, matches: matches, continuation: continuation, timer: timer))
