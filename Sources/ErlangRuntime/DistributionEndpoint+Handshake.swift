@@ -8,10 +8,23 @@ extension DistributionEndpoint {
         let endpoint: DistributionEndpoint
         let attempt: DistributionConnectionTable.AttemptID
 
-        func checkSimultaneous(_ pending: PendingConnection) async -> AcceptDecision {
+        // The table answers under its lock, so the handshake gets it without a task.
+        func checkSimultaneousAtOnce(_ pending: PendingConnection) -> AcceptDecision? {
+            decide(pending)
+        }
+
+        private func decide(_ pending: PendingConnection) -> AcceptDecision {
             let decision = endpoint.table.checkSimultaneous(pending, attempt: attempt)
             endpoint.emit(.accepted(pending, decision))
             return decision
+        }
+
+        func isStillPendingAtOnce(_ peer: NodeName) -> Bool? {
+            endpoint.table.isStillPending(attempt, peer: peer)
+        }
+
+        func checkSimultaneous(_ pending: PendingConnection) async -> AcceptDecision {
+            decide(pending)
         }
 
         func isStillPending(_ peer: NodeName) async -> Bool {

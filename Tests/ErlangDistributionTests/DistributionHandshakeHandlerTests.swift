@@ -20,6 +20,21 @@ import Testing
         func closeOldConnection(to peer: NodeName) async {}
     }
 
+    /// Answers `accept_pending` without waiting; the async question must not be asked.
+    struct AtOnceDelegate: DistributionHandshakeDelegate {
+        let asked = NIOLockedValueBox<[PendingConnection]>([])
+        func checkSimultaneousAtOnce(_ pending: PendingConnection) -> AcceptDecision? {
+            asked.withLockedValue { $0.append(pending) }
+            return .ok
+        }
+        func checkSimultaneous(_ pending: PendingConnection) async -> AcceptDecision {
+            Issue.record("the async question was asked")
+            return .nok
+        }
+        func isStillPending(_ peer: NodeName) async -> Bool { true }
+        func closeOldConnection(to peer: NodeName) async {}
+    }
+
     /// What the handler reported, and what reached the handler installed behind it.
     final class Outcome: Sendable {
         let result = NIOLockedValueBox<HandshakeResult?>(nil)
@@ -41,7 +56,7 @@ import Testing
         HandshakeConfiguration(name: .name(name), creation: 42, cookie: cookie)
     }
 
-    static func makeChannel(machine: HandshakeStateMachine, delegate: Delegate, outcome: Outcome) async throws -> NIOAsyncTestingChannel {
+    static func makeChannel(machine: HandshakeStateMachine, delegate: some DistributionHandshakeDelegate, outcome: Outcome) async throws -> NIOAsyncTestingChannel {
         let channel = NIOAsyncTestingChannel()
         try await channel.testingEventLoop.executeInContext {
             let handler = DistributionHandshakeHandler(
@@ -110,6 +125,21 @@ import Testing
         // The handshake handler left; bytes now reach the handler behind it.
         try await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 0]))
         #expect(outcome.passedOn.withLockedValue { $0 } == [ByteBuffer(bytes: [0, 0, 0, 0])])
+    }
+
+    @Test func anAnswerAtOnceSendsTheStatusWithinTheReadOfTheName() async throws {
+        let outcome = Outcome()
+        let delegate = AtOnceDelegate()
+        let channel = try await Self.makeChannel(
+            machine: HandshakeStateMachine(acceptingWith: Self.configuration(Self.local), challenge: 11),
+            delegate: delegate, outcome: outcome)
+        var peer = HandshakeStateMachine(connectingTo: Self.local, configuration: Self.configuration(Self.remote), challenge: 12)
+        guard case .write(let name) = peer.start() else { Issue.record("no name"); return }
+        try await channel.writeInbound(name)
+        // No task ran in between: the status (`sok`) is already written.
+        let status = try #require(try await channel.readOutbound(as: ByteBuffer.self))
+        #expect(status.getBytes(at: status.readerIndex, length: 5) == [0, 3, UInt8(ascii: "s")] + Array("ok".utf8))
+        #expect(delegate.asked.withLockedValue { $0.map(\.peer) } == [.name(Self.remote)])
     }
 
     @Test func anInitiatingHandlerPassesOnTheBytesBehindTheAck() async throws {
