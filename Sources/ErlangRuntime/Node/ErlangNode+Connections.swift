@@ -9,8 +9,7 @@ extension ErlangNode {
             deliver(message, to: pid)
             return
         }
-        let peer = try peerName(pid.node)
-        let connection = try await connection(to: peer)
+        let connection = try await connection(toNodeOf: pid)
         let control: ControlMessage = connection.agreedFlags.contains(.sendSender) ? .sendSender(from: from, to: pid) : .send(to: pid)
         try await send(DistributionMessage(control: control, payload: message), on: connection)
     }
@@ -22,7 +21,7 @@ extension ErlangNode {
             deliver(message, to: pid)
             return .ok
         }
-        guard let peer = try? peerName(pid.node), let connection = endpoint.connection(to: peer) else { return .noconnect }
+        guard let connection = upConnection(toNodeOf: pid) else { return .noconnect }
         let control: ControlMessage = connection.agreedFlags.contains(.sendSender) ? .sendSender(from: from, to: pid) : .send(to: pid)
         do {
             return try connection.trySend(DistributionMessage(control: control, payload: message)) ? .ok : .nosuspend
@@ -49,15 +48,42 @@ extension ErlangNode {
         }
     }
 
+    /// The connection to the node of `pid`, set up if needed.
+    private func connection(toNodeOf pid: PID) async throws -> DistributionConnection {
+        if let known = knownConnection(toNodeOf: pid) { return known }
+        let connection = try await connection(to: try peerName(pid.node))
+        remember(connection, for: pid.node)
+        return connection
+    }
+
+    /// The connection to the node of `pid` if there is one up, without dialing.
+    private func upConnection(toNodeOf pid: PID) -> DistributionConnection? {
+        if let known = knownConnection(toNodeOf: pid) { return known }
+        guard let peer = try? peerName(pid.node), let connection = endpoint.connection(to: peer) else { return nil }
+        remember(connection, for: pid.node)
+        return connection
+    }
+
+    // The connection the last send to this node took, while it is up: one lookup by the pid's
+    // atom instead of parsing the name and a second table's lookup by it on every send.
+    private func knownConnection(toNodeOf pid: PID) -> DistributionConnection? {
+        guard let connection = state.withLockedValue({ $0.routes[pid.node]?.connection }), connection.isActive else { return nil }
+        return connection
+    }
+
+    private func remember(_ connection: DistributionConnection, for atom: Atom) {
+        state.withLockedValue { $0.routes[atom]?.connection = connection }
+    }
+
     /// The node name in a pid, parsed once per node: parsing it on every send showed in profiles.
     private func peerName(_ atom: Atom) throws -> NodeName {
-        if let known = state.withLockedValue({ $0.peerNames[atom] }) { return known }
+        if let known = state.withLockedValue({ $0.routes[atom]?.peer }) { return known }
         let name: NodeName
         do { name = try NodeName(atom.name) } catch { throw ErlangNodeError(.badName, "\(atom) is not a node name") }
         state.withLockedValue { state in
-            // Bounded: names of nodes long gone are forgotten wholesale.
-            if state.peerNames.count >= 4096 { state.peerNames.removeAll() }
-            state.peerNames[atom] = name
+            // Bounded: routes to nodes long gone are forgotten wholesale.
+            if state.routes.count >= 4096 { state.routes.removeAll() }
+            state.routes[atom] = Route(peer: name)
         }
         return name
     }

@@ -44,11 +44,18 @@ public final class ErlangNode: Service, Sendable {
         var readers: Set<ObjectIdentifier> = []
         var dialing: [NodeName: Task<DistributionConnection, any Error>] = [:]
         var nextReference: UInt64 = 1
-        var peerNames: [Atom: NodeName] = [:]
+        var routes: [Atom: Route] = [:]
         var isShutDown = false
     }
 
     let state: NIOLockedValueBox<State>
+
+    /// What the node knows of a peer named by a pid's node atom: the parsed name, and the
+    /// connection its last send took while that stays up.
+    struct Route {
+        let peer: NodeName
+        var connection: DistributionConnection?
+    }
 
     private init(
         name: NodeName, creation: UInt32, configuration: Configuration, endpoint: DistributionEndpoint, epmd: EPMDClient,
@@ -140,6 +147,7 @@ public final class ErlangNode: Service, Sendable {
         Task { [self] in
             for await event in events {
                 if case .nodeDown(let peer, _) = event {
+                    state.withLockedValue { $0.routes[peer.atom]?.connection = nil }
                     connectionLost(to: peer)
                     linksLost(to: peer)
                 }
