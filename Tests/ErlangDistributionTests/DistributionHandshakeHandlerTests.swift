@@ -107,15 +107,23 @@ import Testing
         }
     }
 
+    /// An accepting handler with `delegate` that has just read the peer machine's name.
+    static func acceptName(
+        delegate: some DistributionHandshakeDelegate, outcome: Outcome
+    ) async throws -> (NIOAsyncTestingChannel, HandshakeStateMachine) {
+        let channel = try await makeChannel(
+            machine: HandshakeStateMachine(acceptingWith: configuration(local), challenge: 11),
+            delegate: delegate, outcome: outcome)
+        var peer = HandshakeStateMachine(connectingTo: local, configuration: configuration(remote), challenge: 12)
+        guard case .write(let name) = peer.start() else { throw DistributionError(.handshakeProtocolViolation, "the peer machine sent no name") }
+        try await channel.writeInbound(name)
+        return (channel, peer)
+    }
+
     @Test func anAcceptingHandlerCompletesAndRemovesItself() async throws {
         let outcome = Outcome()
         let delegate = Delegate()
-        let channel = try await Self.makeChannel(
-            machine: HandshakeStateMachine(acceptingWith: Self.configuration(Self.local), challenge: 11),
-            delegate: delegate, outcome: outcome)
-        var peer = HandshakeStateMachine(connectingTo: Self.local, configuration: Self.configuration(Self.remote), challenge: 12)
-        guard case .write(let name) = peer.start() else { Issue.record("no name"); return }
-        try await channel.writeInbound(name)
+        var (channel, peer) = try await Self.acceptName(delegate: delegate, outcome: outcome)
         try await Self.exchange(channel, peer: &peer)
         #expect(peer.isFinished)
         let result = try #require(outcome.result.withLockedValue { $0 })
@@ -128,14 +136,8 @@ import Testing
     }
 
     @Test func anAnswerAtOnceSendsTheStatusWithinTheReadOfTheName() async throws {
-        let outcome = Outcome()
         let delegate = AtOnceDelegate()
-        let channel = try await Self.makeChannel(
-            machine: HandshakeStateMachine(acceptingWith: Self.configuration(Self.local), challenge: 11),
-            delegate: delegate, outcome: outcome)
-        var peer = HandshakeStateMachine(connectingTo: Self.local, configuration: Self.configuration(Self.remote), challenge: 12)
-        guard case .write(let name) = peer.start() else { Issue.record("no name"); return }
-        try await channel.writeInbound(name)
+        let (channel, _) = try await Self.acceptName(delegate: delegate, outcome: Outcome())
         // No task ran in between: the status (`sok`) is already written.
         let status = try #require(try await channel.readOutbound(as: ByteBuffer.self))
         #expect(status.getBytes(at: status.readerIndex, length: 5) == [0, 3, UInt8(ascii: "s")] + Array("ok".utf8))
