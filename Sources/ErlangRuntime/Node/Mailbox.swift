@@ -39,7 +39,8 @@ public final class Mailbox: AsyncSequence, Sendable {
 
         /// The next queued message, in order.
         mutating func takeFirst() -> Term? {
-            take(matching: { _ in true })
+            guard head < messages.count else { return nil }
+            return take(matching: { _ in true })
         }
 
         /// Takes the first queued message that matches.
