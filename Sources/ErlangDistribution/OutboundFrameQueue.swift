@@ -58,6 +58,20 @@ struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Ele
         }
     }
 
+    /// Queues a message that its writer has already encoded into `frames`, so its header (and the
+    /// atom cache entries it sets up) is settled: call it only on an empty queue, where its first
+    /// frame is the next one out.
+    mutating func append(encoded frames: Frames, of message: DistributionMessage, completion: Completion) {
+        precondition(isEmpty, "an encoded message must be the next one out")
+        var frames = frames
+        let sender = message.control.sender
+        var entry = Entry(sender: sender, message: nil, completion: completion)
+        entry.ahead = frames.next()
+        entry.frames = frames
+        active.insert(sender)
+        entries.append(entry)
+    }
+
     /// Takes the next frame, encoding the message it belongs to if this is its first.
     mutating func next(encode: (DistributionMessage) throws -> Frames) -> Next? {
         guard !entries.isEmpty else { return nil }

@@ -21,6 +21,9 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     private let outbound = NIOLockedValueBox(Outbound())
     /// Where the rest of a drain waits for the loop's next poll (nil on a loop without one).
     let pollGate: PollGate?
+    /// The connection's handler, called directly on the event loop instead of through the
+    /// pipeline (nil when the pipeline has none, as in some tests).
+    private let handler: NIOLoopBound<DistributionChannelHandler>?
 
     /// Messages handed to ``send(_:)`` that wait for the event loop, in call order.
     private struct Outbound {
@@ -47,6 +50,10 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
         self.messages = messages
         self.fastPath = fastPath
         self.pollGate = PollGate.of(channel.eventLoop)
+        self.handler = channel.eventLoop.inEventLoop
+            ? (try? channel.pipeline.syncOperations.handler(type: DistributionChannelHandler.self))
+                .map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
+            : nil
         self.closeReason = closeReason
         let window = SendWindow(limit: sendWindow)
         self.window = window
@@ -102,6 +109,11 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
 
     /// Queues a message that holds a window slot, and drains when no drain is under way.
     private func queue(_ message: DistributionMessage, written: EventLoopPromise<Void>?) {
+        // On the loop with nothing waiting here, the message goes to the handler at once.
+        if channel.eventLoop.inEventLoop, let handler, outbound.withLockedValue({ !$0.drainScheduled }) {
+            handler.value.send(message, promise: written)
+            return
+        }
         let drainNow = outbound.withLockedValue { outbound -> Bool in
             outbound.messages.append((message, written))
             defer { outbound.drainScheduled = true }
@@ -132,10 +144,13 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
             outbound.drainScheduled = more
             return (batch, more)
         }
-        for (message, promise) in batch {
-            channel.write(message, promise: promise)
+        if let handler {
+            for (message, promise) in batch { handler.value.enqueue(message, promise: promise) }
+            handler.value.flush()
+        } else {
+            for (message, promise) in batch { channel.write(message, promise: promise) }
+            channel.flush()
         }
-        channel.flush()
         if more { continueLater { self.drain() } }
     }
 
