@@ -18,8 +18,9 @@ public struct DistributionConnectionConfiguration: Sendable, Hashable {
 }
 
 /// The channel handler of a connected distribution connection: bytes (cut into frames by the
-/// handler itself, or frames from a ``DistributionFrameDecoder`` in front of it) in, ``DistributionMessage`` values up; messages
-/// down, frames with their 4-byte length out; ticks both ways.
+/// handler itself, or frames from a ``DistributionFrameDecoder`` in front of it) in,
+/// ``DistributionMessage`` values up; messages down, frames with their 4-byte length out; ticks
+/// both ways.
 ///
 /// It does I/O only; the decisions are ``DistributionMessageReader``'s, ``DistributionMessageWriter``'s
 /// and ``DistributionTicker``'s. Time is the event loop's (`EventLoop.now` and scheduled tasks), so a
