@@ -10,28 +10,6 @@ struct AtomCacheTable: Sendable {
         set { slots[slot] = newValue }
     }
 
-    /// Applies a received header: new entries fill their slots, cached ones must be filled already.
-    /// Returns the atoms in header order, for resolving `ATOM_CACHE_REF`.
-    ///
-    /// - Throws: ``DistributionError/Code/atomCacheMiss`` for a reference to an empty slot, as
-    ///   `erts_prepare_dist_ext` rejects it ("corrupted distribution header").
-    mutating func resolve(_ references: AtomCacheReferences) throws -> [Atom] {
-        try references.entries.enumerated().map { index, entry in
-            switch entry {
-            case .new(let slot, let atom):
-                slots[slot] = atom
-                return atom
-            case .cached(let slot):
-                guard let atom = slots[slot] else {
-                    throw DistributionError(
-                        .atomCacheMiss, "atom cache reference \(index) names slot \(slot), which the peer never filled"
-                    )
-                }
-                return atom
-            }
-        }
-    }
-
     /// The slot the sender uses for `atom`: a fixed hash of its text modulo 2039, the range OTP's
     /// sender uses (`external.c`, `atom2cix`: the atom's index modulo `ERTS_USE_ATOM_CACHE_SIZE`).
     static func slot(for atom: Atom) -> Int {

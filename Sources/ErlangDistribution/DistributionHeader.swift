@@ -44,10 +44,41 @@ public enum DistributionHeader: Sendable, Hashable {
     ///   does not start as `flags` require, ``DistributionError/Code/truncatedFrame`` when it ends
     ///   inside the header, ``DistributionError/Code/invalidAtom`` for a bad atom text.
     public static func read(from buffer: inout ByteBuffer, flags: DistributionFlags) throws -> DistributionHeader {
+        var entries: [AtomCacheReferences.Entry] = []
+        let shape = try read(from: &buffer, flags: flags, expecting: { entries.reserveCapacity($0) }) { _, slot, atom in
+            entries.append(atom.map { .new(slot: slot, atom: $0) } ?? .cached(slot: slot))
+        }
+        let references = { (longAtoms: Bool) in AtomCacheReferences(entries: entries, longAtoms: longAtoms) }
+        switch shape {
+        case .passThrough: return .passThrough
+        case .normal(let longAtoms): return .normal(references(longAtoms))
+        case .fragmentStart(let sequenceID, let fragmentID, let longAtoms):
+            return .fragmentStart(sequenceID: sequenceID, fragmentID: fragmentID, atomCache: references(longAtoms))
+        case .fragmentContinuation(let sequenceID, let fragmentID):
+            return .fragmentContinuation(sequenceID: sequenceID, fragmentID: fragmentID)
+        }
+    }
+
+    /// Like ``read(from:flags:)``, but hands each atom cache reference to `reference` (its index,
+    /// slot, and text when new) as it is read instead of collecting them: the reader resolves them
+    /// into a reused array, where two arrays per message were made before.
+    static func read(
+        from buffer: inout ByteBuffer, flags: DistributionFlags, expecting: (Int) -> Void = { _ in },
+        reference: (Int, Int, Atom?) throws -> Void
+    ) throws -> Shape {
         var reader = HeaderReader(buffer: buffer)
-        let header = try reader.readHeader(headerMode: usesHeader(flags), fragments: flags.contains(.fragments))
+        let shape = try reader.readHeader(
+            headerMode: usesHeader(flags), fragments: flags.contains(.fragments), expecting: expecting, reference: reference)
         buffer = reader.buffer
-        return header
+        return shape
+    }
+
+    /// A header without its atom cache references.
+    enum Shape {
+        case passThrough
+        case normal(longAtoms: Bool)
+        case fragmentStart(sequenceID: UInt64, fragmentID: UInt64, longAtoms: Bool)
+        case fragmentContinuation(sequenceID: UInt64, fragmentID: UInt64)
     }
 
     /// Appends the header's bytes to `buffer`.
@@ -121,7 +152,9 @@ private struct HeaderReader {
         return value
     }
 
-    mutating func readHeader(headerMode: Bool, fragments: Bool) throws -> DistributionHeader {
+    mutating func readHeader(
+        headerMode: Bool, fragments: Bool, expecting: (Int) -> Void, reference: (Int, Int, Atom?) throws -> Void
+    ) throws -> DistributionHeader.Shape {
         let first = try byte("first byte")
         guard headerMode else {
             guard first == DistributionHeader.passThroughTag else {
@@ -136,11 +169,12 @@ private struct HeaderReader {
         let tag = try byte("header tag")
         switch tag {
         case DistributionHeader.normalTag:
-            return .normal(try readAtomCacheReferences())
+            return .normal(longAtoms: try readAtomCacheReferences(expecting: expecting, reference: reference))
         case DistributionHeader.fragmentStartTag where fragments:
             let sequenceID = try u64("sequence id")
             let fragmentID = try u64("fragment id")
-            return .fragmentStart(sequenceID: sequenceID, fragmentID: fragmentID, atomCache: try readAtomCacheReferences())
+            let longAtoms = try readAtomCacheReferences(expecting: expecting, reference: reference)
+            return .fragmentStart(sequenceID: sequenceID, fragmentID: fragmentID, longAtoms: longAtoms)
         case DistributionHeader.fragmentContinuationTag where fragments:
             return .fragmentContinuation(sequenceID: try u64("sequence id"), fragmentID: try u64("fragment id"))
         case DistributionHeader.fragmentStartTag, DistributionHeader.fragmentContinuationTag:
@@ -151,9 +185,10 @@ private struct HeaderReader {
     }
 
     // erl_ext_dist.md, "Normal Distribution Header": count, flag nibbles, then the references.
-    mutating func readAtomCacheReferences() throws -> AtomCacheReferences {
+    // Returns the long atoms flag.
+    mutating func readAtomCacheReferences(expecting: (Int) -> Void, reference: (Int, Int, Atom?) throws -> Void) throws -> Bool {
         let count = Int(try byte("number of atom cache references"))
-        guard count > 0 else { return .empty }
+        guard count > 0 else { return false }
         // The flags are read in place: copying them out made an array per message.
         let flagsStart = buffer.readerIndex
         guard buffer.readableBytes >= count / 2 + 1 else {
@@ -167,18 +202,14 @@ private struct HeaderReader {
             return (byte >> (index % 2 == 0 ? 0 : 4)) & 0x0F
         }
         let longAtoms = nibble(count) & 1 != 0
-        var entries: [AtomCacheReferences.Entry] = []
-        entries.reserveCapacity(count)
+        expecting(count)
         for index in 0..<count {
             let flags = nibble(index)
             let slot = Int(flags & 7) << 8 | Int(try byte("internal index of atom cache reference \(index)"))
-            if flags & 8 == 0 {
-                entries.append(.cached(slot: slot))
-            } else {
-                entries.append(.new(slot: slot, atom: try readAtomText(index: index, longAtoms: longAtoms)))
-            }
+            let atom = flags & 8 == 0 ? nil : try readAtomText(index: index, longAtoms: longAtoms)
+            try reference(index, slot, atom)
         }
-        return AtomCacheReferences(entries: entries, longAtoms: longAtoms)
+        return longAtoms
     }
 
     mutating func readAtomText(index: Int, longAtoms: Bool) throws -> Atom {

@@ -20,13 +20,19 @@ import Testing
         let errors = NIOLockedValueBox<[DistributionError?]>([])
     }
 
-    static func makeChannel(closes: Closes = Closes(), tickTime: Duration = .seconds(4)) async throws -> NIOAsyncTestingChannel {
+    /// A channel whose handler cuts the frames itself, as ``addDistributionConnectionHandlers``
+    /// sets it up, or, with `decoderInFront`, gets them from a ``DistributionFrameDecoder``.
+    static func makeChannel(
+        closes: Closes = Closes(), tickTime: Duration = .seconds(4), decoderInFront: Bool = false
+    ) async throws -> NIOAsyncTestingChannel {
         let channel = NIOAsyncTestingChannel()
         try await channel.testingEventLoop.executeInContext {
             let configuration = DistributionConnectionConfiguration(netTickTime: tickTime, limits: DistributionLimits(maxFrameBytes: 1 << 20))
-            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DistributionFrameDecoder(maximumFrameBytes: 1 << 20)))
+            if decoderInFront {
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DistributionFrameDecoder(maximumFrameBytes: 1 << 20)))
+            }
             try channel.pipeline.syncOperations.addHandler(DistributionChannelHandler(
-                agreedFlags: flags, peerIsHidden: false, configuration: configuration,
+                agreedFlags: flags, peerIsHidden: false, configuration: configuration, cutsFrames: !decoderInFront,
                 onClose: { error in closes.errors.withLockedValue { $0.append(error) } }))
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 4370)).get()
@@ -69,12 +75,24 @@ import Testing
         return result
     }
 
-    @Test func framesBecomeMessagesWhateverTheirSplit() async throws {
-        let channel = try await Self.makeChannel()
+    @Test(arguments: [false, true]) func framesBecomeMessagesWhateverTheirSplit(decoderInFront: Bool) async throws {
+        let channel = try await Self.makeChannel(decoderInFront: decoderInFront)
         var bytes = try Self.framed(Self.message("one"), Self.message("two"))
         while let byte = bytes.readSlice(length: 1) { try await channel.writeInbound(byte) }
         #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("one"))
         #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("two"))
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
+    }
+
+    @Test func severalFramesInOneReadAndAFrameAcrossReads() async throws {
+        let channel = try await Self.makeChannel()
+        var bytes = try Self.framed(Self.message("one"), Self.message("two"), Self.message("three"))
+        try await channel.writeInbound(bytes.readSlice(length: bytes.readableBytes - 3)!)
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("one"))
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("two"))
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
+        try await channel.writeInbound(bytes)
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("three"))
         #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
     }
 
