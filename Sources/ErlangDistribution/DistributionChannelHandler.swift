@@ -136,13 +136,11 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         ticker?.received(at: LoopInstant(context.eventLoop.now))
         do {
             guard cutsFrames else { return try readFrame(bytes, context: context) }
-            if var partial = partialFrame {
+            if let partial = partialFrame {
                 partialFrame = nil
-                partial.writeBuffer(&bytes)
-                try cutFrames(&partial, context: context)
-            } else {
-                try cutFrames(&bytes, context: context)
+                try complete(partial, from: &bytes, context: context)
             }
+            try cutFrames(&bytes, context: context)
         } catch {
             fail(context: context, error: Self.distributionError(error))
         }
@@ -158,6 +156,22 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
             try readFrame(frame, context: context)
         }
         if !closed, bytes.readableBytes > 0 { partialFrame = bytes }
+    }
+
+    /// Finishes an unfinished frame with the bytes it lacks from the front of `bytes`, leaving the
+    /// rest of the read to be cut in place: copying only those bytes, not the whole read behind
+    /// them, matters for large messages, whose 64 KiB fragments rarely line up with reads.
+    private func complete(_ partial: ByteBuffer, from bytes: inout ByteBuffer, context: ChannelHandlerContext) throws {
+        var partial = partial
+        if partial.readableBytes < 4, var lengthRest = bytes.readSlice(length: min(4 - partial.readableBytes, bytes.readableBytes)) {
+            partial.writeBuffer(&lengthRest)
+        }
+        if let length = partial.getInteger(at: partial.readerIndex, as: UInt32.self), Int(length) <= configuration.limits.maxFrameBytes,
+            var rest = bytes.readSlice(length: min(4 + Int(length) - partial.readableBytes, bytes.readableBytes))
+        {
+            partial.writeBuffer(&rest)
+        }
+        try cutFrames(&partial, context: context)
     }
 
     /// Reads one frame's body, length excluded; an empty one is a tick.

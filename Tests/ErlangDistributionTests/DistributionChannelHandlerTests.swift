@@ -96,6 +96,23 @@ import Testing
         #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
     }
 
+    /// A large frame across several reads is finished with only the bytes it lacks; the frames
+    /// behind it in the same read are then cut from that read in place.
+    @Test func aLargeFrameAcrossReadsThenFramesBehindItInTheLastRead() async throws {
+        let channel = try await Self.makeChannel()
+        let large = DistributionMessage(control: Self.message("x").control, payload: .binary(Array(repeating: 7, count: 100_000)))
+        var bytes = try Self.framed(large, Self.message("after"), Self.message("last"))
+        for length in [3, 2, 40_000, 50_000] {
+            try await channel.writeInbound(bytes.readSlice(length: length)!)
+            #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
+        }
+        try await channel.writeInbound(bytes)
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == large)
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("after"))
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("last"))
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
+    }
+
     @Test func ticksAreNotMessages() async throws {
         let channel = try await Self.makeChannel()
         try await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 0, 0, 0, 0, 0]))
