@@ -237,7 +237,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
             pump(context: context)
             return
         }
-        let frames: DistributionFrames
+        var frames: DistributionFrames
         do {
             frames = try writer.frames(for: message)
         } catch {
@@ -250,7 +250,10 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
             pump(context: context)
             return
         }
-        for frame in frames where frame.readableBytes > 0 {
+        // Taken out of `frames`, so that writing its length in front finds its buffer unshared
+        // (iterating a copy of `frames` left a second reference, and every reply's buffer was
+        // copied to write the length).
+        if let frame = frames.next(), frame.readableBytes > 0 {
             writeFrame(frame, context: context, promise: promise)
         }
         wroteSinceFiring = true
@@ -327,7 +330,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
 
     // The writer leaves room before a frame's header, so the length usually goes there: one
     // buffer and one pending write per frame instead of two.
-    private func writeFrame(_ frame: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    private func writeFrame(_ frame: consuming ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         let length = UInt32(frame.readableBytes)
         guard frame.readerIndex >= 4 else {
             var prefix = context.channel.allocator.buffer(capacity: 4)
