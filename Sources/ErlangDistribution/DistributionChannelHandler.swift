@@ -167,7 +167,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
             partial.writeBuffer(&lengthRest)
         }
         if let length = partial.getInteger(at: partial.readerIndex, as: UInt32.self), Int(length) <= configuration.limits.maxFrameBytes,
-            var rest = bytes.readSlice(length: min(4 + Int(length) - partial.readableBytes, bytes.readableBytes))
+            var rest = bytes.readSlice(length: min(max(4 + Int(length) - partial.readableBytes, 0), bytes.readableBytes))
         {
             partial.writeBuffer(&rest)
         }
@@ -255,6 +255,9 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         // copied to write the length).
         if let frame = frames.next(), frame.readableBytes > 0 {
             writeFrame(frame, context: context, promise: promise)
+        } else {
+            // An empty frame would read as a tick; writers never make one.
+            promise?.succeed()
         }
         wroteSinceFiring = true
         onMessageDone?()
