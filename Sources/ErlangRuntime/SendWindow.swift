@@ -30,14 +30,7 @@ final class SendWindow: Sendable {
     /// (the caller checks ``isClosed``). A waiting sender is not cancellable: a slot is freed as
     /// soon as the socket takes a message or the connection closes, so the wait is bounded.
     func acquire() async {
-        let acquired = state.withLockedValue { state -> Bool in
-            guard !state.isClosed, state.inFlight >= limit || !state.waiters.isEmpty else {
-                state.inFlight += 1
-                return true
-            }
-            return false
-        }
-        if acquired { return }
+        if tryAcquire() { return }
         await withCheckedContinuation { continuation in
             let resumeNow = state.withLockedValue { state -> Bool in
                 if state.isClosed { return true }
