@@ -164,15 +164,14 @@ public final class Mailbox: AsyncSequence, Sendable {
     ) async -> Term? {
         // A message already queued is taken without a continuation or a cancellation handler:
         // the common case of a busy process, and the cheapest (no task status record to lock).
-        let queued = state.withLockedValue { state -> (message: Term?, id: Int) in
-            if state.handler != nil { return (nil, -1) }
-            if let message = state.take(matching: matches) { return (message, 0) }
+        // With a handler set there is nothing to wait for: nil at once.
+        let queued = state.withLockedValue { state -> (message: Term?, waitID: Int?) in
+            if state.handler != nil { return (nil, nil) }
+            if let message = state.take(matching: matches) { return (message, nil) }
             defer { state.nextWaiter += 1 }
             return (nil, state.nextWaiter)
         }
-        if let message = queued.message { return message }
-        let id = queued.id
-        if id < 0 { return nil }
+        guard let id = queued.waitID else { return queued.message }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Term?, Never>) in
                 let timer = timeout.flatMap { timeout in timeout == .zero ? nil : giveUp(id, after: timeout) }
