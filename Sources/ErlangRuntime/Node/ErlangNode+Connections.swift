@@ -10,7 +10,7 @@ extension ErlangNode {
             return
         }
         let connection = try await connection(toNodeOf: pid)
-        let control: ControlMessage = connection.agreedFlags.contains(.sendSender) ? .sendSender(from: from, to: pid) : .send(to: pid)
+        let control = Self.plainSend(from: from, to: pid, on: connection)
         try await send(DistributionMessage(control: control, payload: message), on: connection)
     }
 
@@ -22,12 +22,17 @@ extension ErlangNode {
             return .ok
         }
         guard let connection = upConnection(toNodeOf: pid) else { return .noconnect }
-        let control: ControlMessage = connection.agreedFlags.contains(.sendSender) ? .sendSender(from: from, to: pid) : .send(to: pid)
+        let control = Self.plainSend(from: from, to: pid, on: connection)
         do {
             return try connection.trySend(DistributionMessage(control: control, payload: message)) ? .ok : .nosuspend
         } catch {
             return .noconnect
         }
+    }
+
+    /// `SEND_SENDER` when the peer agreed on it, otherwise `SEND`.
+    private static func plainSend(from: PID, to pid: PID, on connection: DistributionConnection) -> ControlMessage {
+        connection.agreedFlags.contains(.sendSender) ? .sendSender(from: from, to: pid) : .send(to: pid)
     }
 
     /// Sends from a local process to `{Name, Node}`.
