@@ -21,6 +21,13 @@ struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Ele
         var frames: Frames?
         var ahead: ByteBuffer?
         let completion: Completion
+
+        /// Holds the message's frames, its first one taken out ahead.
+        mutating func start(_ frames: Frames) {
+            var frames = frames
+            ahead = frames.next()
+            self.frames = frames
+        }
     }
 
     /// What to do next.
@@ -48,12 +55,14 @@ struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Ele
 
     /// Queues a message.
     mutating func append(_ message: DistributionMessage, completion: Completion) {
-        let sender = message.control.sender
-        let entry = Entry(sender: sender, message: message, completion: completion)
-        if active.insert(sender).inserted {
+        add(Entry(sender: message.control.sender, message: message, completion: completion))
+    }
+
+    private mutating func add(_ entry: Entry) {
+        if active.insert(entry.sender).inserted {
             entries.append(entry)
         } else {
-            waiting[sender, default: []].append(entry)
+            waiting[entry.sender, default: []].append(entry)
             waitingCount += 1
         }
     }
@@ -63,13 +72,9 @@ struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Ele
     /// frame is the next one out.
     mutating func append(encoded frames: Frames, of message: DistributionMessage, completion: Completion) {
         precondition(isEmpty, "an encoded message must be the next one out")
-        var frames = frames
-        let sender = message.control.sender
-        var entry = Entry(sender: sender, message: nil, completion: completion)
-        entry.ahead = frames.next()
-        entry.frames = frames
-        active.insert(sender)
-        entries.append(entry)
+        var entry = Entry(sender: message.control.sender, message: nil, completion: completion)
+        entry.start(frames)
+        add(entry)
     }
 
     /// Takes the next frame, encoding the message it belongs to if this is its first.
@@ -79,9 +84,7 @@ struct OutboundFrameQueue<Completion, Frames: IteratorProtocol> where Frames.Ele
         if let message = entry.message {
             entry.message = nil
             do {
-                var frames = try encode(message)
-                entry.ahead = frames.next()
-                entry.frames = frames
+                entry.start(try encode(message))
             } catch {
                 promoteWaiting(of: entry.sender)
                 return .failed(error, entry.completion)
