@@ -209,8 +209,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     /// pipeline would, without the trip through it.
     public func enqueue(_ message: DistributionMessage, promise: EventLoopPromise<Void>?) {
         guard !closed else {
-            promise?.fail(closeError ?? DistributionError(.connectionClosed, "the connection is closed"))
-            onMessageDone?()
+            drop(promise, with: closedError)
             return
         }
         queue.append(message, completion: promise)
@@ -228,8 +227,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     /// the send path (probe of the ping-pong benchmark's peer).
     public func send(_ message: DistributionMessage, promise: EventLoopPromise<Void>?) {
         guard let context else {
-            promise?.fail(closeError ?? DistributionError(.connectionClosed, "the connection is closed"))
-            onMessageDone?()
+            drop(promise, with: closedError)
             return
         }
         guard !closed, !pumping, queue.isEmpty, context.channel.isWritable else {
@@ -241,8 +239,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         do {
             frames = try writer.frames(for: message)
         } catch {
-            promise?.fail(Self.distributionError(error))
-            onMessageDone?()
+            drop(promise, with: Self.distributionError(error))
             return
         }
         guard frames.count == 1 else {
@@ -262,6 +259,18 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         wroteSinceFiring = true
         onMessageDone?()
         context.flush()
+    }
+
+    /// A message that will not be written (closed, or unencodable): its writer hears why and its
+    /// slot is counted done.
+    private func drop(_ promise: EventLoopPromise<Void>?, with error: DistributionError) {
+        promise?.fail(error)
+        onMessageDone?()
+    }
+
+    /// Why a write after the close fails: the error that closed the connection, if any.
+    private var closedError: DistributionError {
+        closeError ?? DistributionError(.connectionClosed, "the connection is closed")
     }
 
     /// Writes what was queued: the writes before a flush go to the socket with one flush.
@@ -311,8 +320,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
                     written += frame.readableBytes + 4
                     wrote = true
                 case .failed(let error, let promise):
-                    promise?.fail(Self.distributionError(error))
-                    onMessageDone?()
+                    drop(promise, with: Self.distributionError(error))
                 }
             }
             if wrote { context.flush() }
@@ -383,8 +391,7 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         tickTask = nil
         let failure = error ?? DistributionError(.connectionClosed, "the connection closed")
         for promise in queue.removeAll() {
-            promise?.fail(failure)
-            onMessageDone?()
+            drop(promise, with: failure)
         }
         onClose(error)
     }
