@@ -1,7 +1,7 @@
 import ErlangTerm
 
-/// One direction of a connection's atom cache: the 2048 slots the sender fills with new entries
-/// and later refers to (distribution.md §4.3; `external.c`, `cache->in_arr` and `out_arr`).
+/// The receiving direction of a connection's atom cache: the 2048 slots the peer fills with new
+/// entries and later refers to (distribution.md §4.3; `external.c`, `cache->in_arr` and `out_arr`).
 struct AtomCacheTable: Sendable {
     private var slots = [Atom?](repeating: nil, count: AtomCacheReferences.slotCount)
 
@@ -25,21 +25,5 @@ struct AtomCacheTable: Sendable {
             hash = (hash ^ UInt32(byte)) &* 16_777_619
         }
         return Int(hash % 2039)
-    }
-
-    /// The header entries for atoms a message uses (with their slots), in order: cached when this table already holds
-    /// the atom in its slot, new otherwise, as `erts_encode_ext_dist_header_finalize` decides.
-    /// The table does not change until ``commit(_:)``.
-    func plannedEntries(for atoms: [(atom: Atom, slot: Int)]) -> AtomCacheReferences {
-        AtomCacheReferences(entries: atoms.map { atom, slot in
-            slots[slot] == atom ? .cached(slot: slot) : .new(slot: slot, atom: atom)
-        })
-    }
-
-    /// Records the new entries of a header that is being sent.
-    mutating func commit(_ references: AtomCacheReferences) {
-        for case .new(let slot, let atom) in references.entries {
-            slots[slot] = atom
-        }
     }
 }

@@ -66,10 +66,13 @@ public enum DistributionHeader: Sendable, Hashable {
         from buffer: inout ByteBuffer, flags: DistributionFlags, expecting: (Int) -> Void = { _ in },
         reference: (Int, Int, Atom?) throws -> Void
     ) throws -> Shape {
-        var reader = HeaderReader(buffer: buffer)
-        let shape = try reader.readHeader(
-            headerMode: usesHeader(flags), fragments: flags.contains(.fragments), expecting: expecting, reference: reference)
-        buffer = reader.buffer
+        let (shape, length) = try buffer.withUnsafeReadableBytes { bytes in
+            var reader = HeaderReader(bytes: bytes)
+            let shape = try reader.readHeader(
+                headerMode: usesHeader(flags), fragments: flags.contains(.fragments), expecting: expecting, reference: reference)
+            return (shape, reader.position)
+        }
+        buffer.moveReaderIndex(forwardBy: length)
         return shape
     }
 
@@ -120,36 +123,41 @@ public enum DistributionHeader: Sendable, Hashable {
     }
 }
 
-/// Reads a header, keeping the frame's start to report offsets from it.
+/// Reads a header in place, from the first byte of a frame. The bytes are read through one
+/// pointer: a `ByteBuffer` read per byte (each with NIO's exclusivity and bounds checks) made the
+/// header a sixth of the receiving peer's time in the throughput benchmark, for three cached atoms
+/// per message.
 private struct HeaderReader {
-    var buffer: ByteBuffer
-    let start: Int
+    let bytes: UnsafeRawBufferPointer
+    /// The offset of the next byte, from the frame's start.
+    var position = 0
 
-    init(buffer: ByteBuffer) {
-        self.buffer = buffer
-        self.start = buffer.readerIndex
+    init(bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
     }
 
-    var offset: Int { buffer.readerIndex - start }
+    var remaining: Int { bytes.count - position }
 
     func error(_ code: DistributionError.Code, _ detail: String) -> DistributionError {
-        DistributionError(code, at: offset, detail)
+        DistributionError(code, at: position, detail)
     }
 
     // `what` is an autoclosure: the descriptions are interpolated, and building one per byte read
     // cost a String per atom cache reference of every message.
     mutating func byte(_ what: @autoclosure () -> String) throws -> UInt8 {
-        guard let value = buffer.readInteger(as: UInt8.self) else {
+        guard remaining >= 1 else {
             throw error(.truncatedFrame, "the frame ends before the \(what())")
         }
-        return value
+        defer { position += 1 }
+        return bytes[position]
     }
 
     mutating func u64(_ what: @autoclosure () -> String) throws -> UInt64 {
-        guard let value = buffer.readInteger(as: UInt64.self) else {
+        guard remaining >= 8 else {
             throw error(.truncatedFrame, "the frame ends inside the \(what())")
         }
-        return value
+        defer { position += 8 }
+        return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
     }
 
     mutating func readHeader(
@@ -189,18 +197,14 @@ private struct HeaderReader {
     mutating func readAtomCacheReferences(expecting: (Int) -> Void, reference: (Int, Int, Atom?) throws -> Void) throws -> Bool {
         let count = Int(try byte("number of atom cache references"))
         guard count > 0 else { return false }
-        // The flags are read in place: copying them out made an array per message.
-        let flagsStart = buffer.readerIndex
-        guard buffer.readableBytes >= count / 2 + 1 else {
+        guard remaining >= count / 2 + 1 else {
             throw error(.truncatedFrame, "the frame ends inside the flags of \(count) atom cache references")
         }
-        // NIO reads `get` indices only within the readable bytes, so keep a view that has them.
-        let flagBuffer = buffer
-        buffer.moveReaderIndex(forwardBy: count / 2 + 1)
-        let nibble = { (index: Int) -> UInt8 in
-            let byte = flagBuffer.getInteger(at: flagsStart + index / 2, as: UInt8.self) ?? 0
-            return (byte >> (index % 2 == 0 ? 0 : 4)) & 0x0F
+        let flagsStart = position
+        let nibble = { [bytes] (index: Int) -> UInt8 in
+            (bytes[flagsStart + index / 2] >> (index % 2 == 0 ? 0 : 4)) & 0x0F
         }
+        position += count / 2 + 1
         let longAtoms = nibble(count) & 1 != 0
         expecting(count)
         for index in 0..<count {
@@ -215,23 +219,27 @@ private struct HeaderReader {
     mutating func readAtomText(index: Int, longAtoms: Bool) throws -> Atom {
         let length: Int
         if longAtoms {
-            guard let long = buffer.readInteger(as: UInt16.self) else {
+            guard remaining >= 2 else {
                 throw error(.truncatedFrame, "the frame ends inside the length of atom cache reference \(index)")
             }
-            length = Int(long)
+            length = Int(bytes[position]) << 8 | Int(bytes[position + 1])
+            position += 2
         } else {
             length = Int(try byte("length of atom cache reference \(index)"))
         }
-        let textOffset = offset
-        guard let bytes = buffer.readBytes(length: length) else {
-            throw error(.truncatedFrame, "atom cache reference \(index) claims \(length) bytes, \(buffer.readableBytes) left")
+        guard remaining >= length else {
+            throw error(.truncatedFrame, "atom cache reference \(index) claims \(length) bytes, \(remaining) left")
         }
-        guard let name = String(validating: bytes, as: UTF8.self), name.unicodeScalars.count <= Atom.maxCharacters else {
+        let text = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
+        guard let name = String(validating: text.assumingMemoryBound(to: UInt8.self), as: UTF8.self),
+            name.unicodeScalars.count <= Atom.maxCharacters
+        else {
             throw DistributionError(
-                .invalidAtom, at: textOffset,
+                .invalidAtom, at: position,
                 "atom cache reference \(index) is not valid UTF-8 of at most \(Atom.maxCharacters) characters"
             )
         }
+        position += length
         return Atom(name)
     }
 }

@@ -64,7 +64,7 @@ public struct DistributionMessageReader: Sendable {
     /// whole header has been read, so a header that is also malformed reports that first, as
     /// when the references were collected and then resolved.
     private mutating func readHeader(_ body: inout ByteBuffer) throws -> DistributionHeader.Shape {
-        atoms.removeAll(keepingCapacity: true)
+        atoms.empty()
         var miss: (index: Int, slot: Int)?
         let shape = try DistributionHeader.read(from: &body, flags: flags) { index, slot, new in
             if let new {

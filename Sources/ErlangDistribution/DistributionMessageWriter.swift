@@ -17,11 +17,8 @@ public struct DistributionMessageWriter: Sendable {
     public let limits: DistributionLimits
 
     private let encoder = ETFEncoder()
-    private var atomCache = AtomCacheTable()
-    /// The slot table each message's ``AtomCacheMap`` borrows, kept to spare an allocation per message.
-    private var slotTable: [UInt8] = []
-    /// The storage of each message's ``AtomCacheMap`` entries, kept for the same reason.
-    private var entryStorage: [(atom: Atom, slot: Int)] = []
+    /// The sending atom cache, copied on write like an array's storage.
+    private var atomCache = AtomCacheMap()
     private var nextSequenceID: UInt64 = 1
 
     /// The largest frame a 4-byte length can announce.
@@ -114,10 +111,23 @@ public struct DistributionMessageWriter: Sendable {
     // message in one frame gets its normal header written in place: encoding a start header to
     // measure it and a normal header into a buffer of its own cost two allocations per message.
     private mutating func headerFrames(_ message: DistributionMessage) throws -> DistributionFrames {
+        guard flags.contains(.distHeaderAtomCache) else { return try headerFrames(message, atomCache: nil) }
+        if !isKnownUniquelyReferenced(&atomCache) { atomCache = atomCache.copy() }
+        let map = atomCache
+        // Cleared when the message fails to encode; committed (and so cleared) once it did, after
+        // the frames, which hold no reference to the map's storage.
+        defer { map.clear() }
+        let frames = try headerFrames(message, atomCache: map)
+        map.commit()
+        return frames
+    }
+
+    private mutating func headerFrames(_ message: DistributionMessage, atomCache map: AtomCacheMap?) throws -> DistributionFrames {
         var encoded = ByteBuffer()
         encoded.reserveCapacity(Self.initialCapacity)
         encoded.writeRepeatingByte(0, count: Self.headerRoom)
-        let (references, controlBytes) = try encodeTerms(message, into: &encoded)
+        let controlBytes = try encodeTerms(message, into: &encoded, atomCache: map)
+        let references = map?.references ?? .empty
         let startBytes = DistributionHeader.fragmentStartBytes(references)
         if startBytes > Self.headerRoom {
             encoded = Self.moving(encoded, room: startBytes)
@@ -142,7 +152,6 @@ public struct DistributionMessageWriter: Sendable {
             // dist.c treats sequence id 0 as "not fragmented", so it is never used.
             nextSequenceID = sequenceID == .max ? 1 : sequenceID + 1
         }
-        atomCache.commit(references)
         return frames
     }
 
@@ -172,31 +181,27 @@ public struct DistributionMessageWriter: Sendable {
         frame.moveReaderIndex(to: start)
     }
 
-    /// Appends the control term and the payload; returns the header's references and the control
-    /// term's length. With the atom cache agreed, atoms of both go through one ``AtomCacheMap``
-    /// (`dist.c`, `erts_dsig_send`: control and message are encoded with the same `acmp`).
-    private mutating func encodeTerms(
-        _ message: DistributionMessage, into encoded: inout ByteBuffer
-    ) throws -> (AtomCacheReferences, Int) {
+    /// Appends the control term and the payload; returns the control term's length. With the
+    /// atom cache agreed, atoms of both go through one ``AtomCacheMap`` (`dist.c`,
+    /// `erts_dsig_send`: control and message are encoded with the same `acmp`).
+    private func encodeTerms(
+        _ message: DistributionMessage, into encoded: inout ByteBuffer, atomCache map: AtomCacheMap?
+    ) throws -> Int {
         let dataStart = encoded.writerIndex
-        guard flags.contains(.distHeaderAtomCache) else {
+        guard let map else {
             try encoding { try encoder.writeUnversioned(message.control.term, into: &encoded) }
             let controlBytes = encoded.writerIndex - dataStart
             if let payload = message.payload {
                 try encoding { try encoder.writeUnversioned(payload, into: &encoded) }
             }
-            return (.empty, controlBytes)
+            return controlBytes
         }
-        let map = AtomCacheMap(slots: slotTable, entries: entryStorage)
-        slotTable = []
-        entryStorage = []
-        defer { (slotTable, entryStorage) = map.release() }
         try encoding { try encoder.writeUnversioned(message.control.term, into: &encoded, atomCache: map) }
         let controlBytes = encoded.writerIndex - dataStart
         if let payload = message.payload {
             try encoding { try encoder.writeUnversioned(payload, into: &encoded, atomCache: map) }
         }
-        return (atomCache.plannedEntries(for: map.entries), controlBytes)
+        return controlBytes
     }
 
     /// The terms of `encoded` (after ``headerRoom``) behind `room` bytes for a longer header.

@@ -63,6 +63,7 @@ extension ETFReader {
         try plausible(arity, bytesEach: 1, what: "a tuple")
         let inner = try deeper(depth)
         if arity == 2 { return .tuple(try readPair(depth: inner)) }
+        if arity == 3 { return .tuple(try readTriple(depth: inner)) }
         var elements: [Term] = []
         elements.reserveCapacity(arity)
         for _ in 0..<arity { elements.append(try readTerm(depth: inner)) }
@@ -75,6 +76,14 @@ extension ETFReader {
     private mutating func readPair(depth: Int) throws -> [Term] {
         let first = try readTerm(depth: depth)
         return [first, try readTerm(depth: depth)]
+    }
+
+    /// Three terms, made as ``readPair(depth:)`` makes two: the control messages of plain sends
+    /// (`{22, From, To}`) and many messages (`{tag, From, Ref}`) are 3-tuples.
+    private mutating func readTriple(depth: Int) throws -> [Term] {
+        let first = try readTerm(depth: depth)
+        let second = try readTerm(depth: depth)
+        return [first, second, try readTerm(depth: depth)]
     }
 
     private mutating func readString() throws -> Term {

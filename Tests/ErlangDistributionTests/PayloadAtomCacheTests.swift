@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func aMapAnswersAnAtomTheSameWhetherAskedAgainAtOnceOrLater() {
-        let map = AtomCacheMap(slots: [])
+        let map = AtomCacheMap()
         let node: Atom = "erl@127.0.0.1"
         let other: Atom = "other"
         let first = map.cacheIndex(for: node)
@@ -111,10 +111,33 @@ import Testing
         #expect(map.cacheIndex(for: Atom(String(decoding: Array("erl@127.0.0.1".utf8), as: UTF8.self))) == first)
         #expect(map.cacheIndex(for: other) == 1)
         #expect(map.cacheIndex(for: node) == first)
-        #expect(map.entries.map(\.atom) == [node, other])
-        let (slots, entries) = map.release()
-        let next = AtomCacheMap(slots: slots, entries: entries)
-        #expect(next.cacheIndex(for: other) == 0)
-        #expect(next.cacheIndex(for: node) == 1)
+        #expect(map.references.entries == [
+            .new(slot: AtomCacheTable.slot(for: node), atom: node), .new(slot: AtomCacheTable.slot(for: other), atom: other),
+        ])
+        map.commit()
+        #expect(map.cacheIndex(for: other) == 0)
+        #expect(map.cacheIndex(for: node) == 1)
+        #expect(map.references.entries == [.cached(slot: AtomCacheTable.slot(for: other)), .cached(slot: AtomCacheTable.slot(for: node))])
+    }
+
+    @Test func aClearedMessageLeavesItsAtomsNew() {
+        let map = AtomCacheMap()
+        let node: Atom = "erl@127.0.0.1"
+        _ = map.cacheIndex(for: node)
+        map.clear()
+        #expect(map.references.entries.isEmpty)
+        #expect(map.cacheIndex(for: node) == 0)
+        #expect(map.references.entries == [.new(slot: AtomCacheTable.slot(for: node), atom: node)])
+    }
+
+    @Test func aCopiedWriterKeepsItsOwnAtomCache() throws {
+        var writer = DistributionMessageWriter(flags: Fixtures.atomCacheFlags)
+        let message = DistributionMessage(control: .send(to: Fixtures.dlb85), payload: .atom("hello"))
+        var copy = writer
+        _ = try writer.write(message)
+        // The copy never sent the atoms, so a reader that sees only its frames resolves them.
+        var reader = DistributionMessageReader(flags: Fixtures.atomCacheFlags)
+        #expect(try reader.read(frame: copy.write(message)[0]) == message)
+        #expect(try reader.read(frame: copy.write(message)[0]) == message)
     }
 }
