@@ -91,8 +91,7 @@ public struct DistributionMessageReader: Sendable {
         guard body.readableBytes > 0 else {
             throw DistributionError(.truncatedFrame, at: offset, "no control message after the header")
         }
-        let controlTerm = try decodeTerm(&body, atoms: atoms, start: start, what: "control message")
-        let control = try ControlMessage(term: controlTerm)
+        let control = try decodeControl(&body, atoms: atoms, start: start)
         guard body.readableBytes > 0 else {
             if control.carriesPayload {
                 throw DistributionError(
@@ -115,6 +114,14 @@ public struct DistributionMessageReader: Sendable {
             )
         }
         return DistributionMessage(control: control, payload: payload)
+    }
+
+    private func decodeControl(_ body: inout ByteBuffer, atoms: [Atom]?, start: Int) throws -> ControlMessage {
+        if let atoms, let (control, length) = body.withUnsafeReadableBytes({ ControlMessage.readPlain(from: $0, atoms: atoms) }) {
+            body.moveReaderIndex(forwardBy: length)
+            return control
+        }
+        return try ControlMessage(term: decodeTerm(&body, atoms: atoms, start: start, what: "control message"))
     }
 
     private func decodeTerm(_ body: inout ByteBuffer, atoms: [Atom]?, start: Int, what: String) throws -> Term {
