@@ -103,7 +103,24 @@ import Testing
             let inserted = all.insert(table.spawn().0).inserted
             #expect(inserted)
         }
-        #expect(table.mailboxes.count == 150)
+        #expect(table.pids.count == 150)
+    }
+
+    @Test func onlyThisNodesAndCreationsPidsHaveMailboxes() {
+        var table = ProcessTable(node: "swift@host", creation: 7)
+        let (pid, _) = table.spawn()
+        #expect(table.mailbox(of: pid) != nil)
+        let others = [
+            PID(node: "other@host", id: pid.id, serial: pid.serial, creation: 7),
+            PID(node: "swift@host", id: pid.id, serial: pid.serial, creation: 6),
+            PID(node: "swift@host", id: pid.id | 1 << 15, serial: pid.serial, creation: 7),
+            PID(node: "swift@host", id: pid.id, serial: pid.serial | 1 << 13, creation: 7),
+        ]
+        for other in others {
+            #expect(table.mailbox(of: other) == nil, "\(other)")
+            #expect(table.remove(other) == nil, "\(other)")
+        }
+        #expect(table.isAlive(pid))
     }
 
     @Test func namesFollowTheirProcess() {

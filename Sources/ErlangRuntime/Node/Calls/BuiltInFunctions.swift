@@ -48,7 +48,7 @@ enum BuiltInFunctions {
 extension ErlangNode {
     /// `erlang:processes/0`: the pids of the live processes, in pid order.
     public func processes() -> [PID] {
-        state.withLockedValue { Array($0.processes.mailboxes.keys) }.sorted { ($0.serial, $0.id) < ($1.serial, $1.id) }
+        state.withLockedValue { $0.processes.pids }
     }
 
     /// `erlang:registered/0`: the registered names, sorted.
