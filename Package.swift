@@ -121,6 +121,16 @@ let package = Package(
             path: "Benchmarks/swerl-dist-peer"
         ),
         .executableTarget(
+            name: "swerl-dist-codec-bench",
+            dependencies: [
+                "ErlangTerm",
+                "ErlangDistribution",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/swerl-dist-codec-bench"
+        ),
+        .executableTarget(
             name: "swerl-pg-bench",
             dependencies: [
                 "ErlangTerm",
