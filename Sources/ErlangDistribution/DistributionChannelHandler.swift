@@ -66,6 +66,9 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     private let cutsFrames: Bool
     /// The start of a frame whose rest has not arrived yet (only when ``cutsFrames``).
     private var partialFrame: ByteBuffer?
+    /// A continuation fragment whose bytes go to its message as they arrive, and how many are
+    /// still to come (only when ``cutsFrames``).
+    private var streamed: (sequenceID: UInt64, remaining: Int)?
     private let onClose: (DistributionError?) -> Void
     /// Called on the event loop once per message written, dropped as unencodable, or discarded
     /// at close, whether or not it came with a promise: a sender that does not wait for each
@@ -136,7 +139,9 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         ticker?.received(at: LoopInstant(context.eventLoop.now))
         do {
             guard cutsFrames else { return try readFrame(bytes, context: context) }
-            if let partial = partialFrame {
+            if streamed != nil {
+                try continueStreamed(&bytes, context: context)
+            } else if let partial = partialFrame {
                 partialFrame = nil
                 try complete(partial, from: &bytes, context: context)
             }
@@ -155,7 +160,44 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         while !closed, let frame = try DistributionFrameDecoder.readFrame(from: &bytes, maximumFrameBytes: maximumFrameBytes) {
             try readFrame(frame, context: context)
         }
-        if !closed, bytes.readableBytes > 0 { partialFrame = bytes }
+        if !closed, bytes.readableBytes > 0, !startStreamed(&bytes) { partialFrame = bytes }
+    }
+
+    /// When `bytes` hold the start of a continuation fragment, its length and whole header, hands
+    /// its data to the reader as it arrives instead of keeping the start to join with the rest
+    /// (``DistributionMessageReader/beginStreamedFragment(sequenceID:fragmentID:dataBytes:)``).
+    private func startStreamed(_ bytes: inout ByteBuffer) -> Bool {
+        let start = bytes.readerIndex
+        let headerBytes = DistributionHeader.fragmentHeaderSize
+        guard bytes.readableBytes >= 4 + headerBytes, reader.flags.contains(.fragments),
+            let length = bytes.getInteger(at: start, as: UInt32.self).map(Int.init), length > headerBytes,
+            bytes.getInteger(at: start + 4, as: UInt8.self) == DistributionHeader.versionMagic,
+            bytes.getInteger(at: start + 5, as: UInt8.self) == DistributionHeader.fragmentContinuationTag,
+            let sequenceID = bytes.getInteger(at: start + 6, as: UInt64.self),
+            let fragmentID = bytes.getInteger(at: start + 14, as: UInt64.self),
+            reader.beginStreamedFragment(sequenceID: sequenceID, fragmentID: fragmentID, dataBytes: length - headerBytes)
+        else { return false }
+        bytes.moveReaderIndex(forwardBy: 4 + headerBytes)
+        // The frame is not complete here, so every byte left belongs to it.
+        streamed = (sequenceID, length - headerBytes - bytes.readableBytes)
+        reader.appendStreamed(bytes, to: sequenceID)
+        bytes.moveReaderIndex(to: bytes.writerIndex)
+        return true
+    }
+
+    /// Adds the front of `bytes` to the fragment being streamed, and reads its message when the
+    /// fragment ends and was the last.
+    private func continueStreamed(_ bytes: inout ByteBuffer, context: ChannelHandlerContext) throws {
+        guard let (sequenceID, remaining) = streamed, let data = bytes.readSlice(length: min(remaining, bytes.readableBytes)) else {
+            return
+        }
+        reader.appendStreamed(data, to: sequenceID)
+        guard remaining == data.readableBytes else {
+            streamed = (sequenceID, remaining - data.readableBytes)
+            return
+        }
+        streamed = nil
+        if let message = try reader.finishStreamedFragment(sequenceID: sequenceID) { deliver(message, context: context) }
     }
 
     /// Finishes an unfinished frame with the bytes it lacks from the front of `bytes`, leaving the
@@ -178,6 +220,10 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     private func readFrame(_ frame: ByteBuffer, context: ChannelHandlerContext) throws {
         guard frame.readableBytes > 0 else { return }
         guard let message = try reader.read(frame: frame) else { return }
+        deliver(message, context: context)
+    }
+
+    private func deliver(_ message: DistributionMessage, context: ChannelHandlerContext) {
         if let onMessage {
             onMessage(message)
         } else {

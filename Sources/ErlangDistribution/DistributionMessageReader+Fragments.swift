@@ -85,3 +85,42 @@ extension DistributionMessageReader {
         bufferedBytes = buffered
     }
 }
+
+// A continuation fragment that spans reads can be added to its message as its bytes arrive
+// (``DistributionChannelHandler`` does so), instead of first being joined into a frame of its own
+// and then copied into the message: for 1 MiB binaries that join was about a tenth of the
+// receiving peer's time. The checks are those of ``continueSequence(_:fragment:data:)``; a
+// fragment that fails them is not streamed, and reading it as a whole frame reports the error.
+extension DistributionMessageReader {
+    /// Starts adding fragment `fragmentID` of `sequenceID`, of `dataBytes` bytes after its
+    /// header, to its message; false (and nothing changed) when the fragment is not the one its
+    /// sequence expects next or would pass the bounds.
+    mutating func beginStreamedFragment(sequenceID: UInt64, fragmentID: UInt64, dataBytes: Int) -> Bool {
+        guard let held = pending[sequenceID].flatMap({ $0.nextFragmentID == fragmentID ? $0.data.readableBytes : nil }) else {
+            return false
+        }
+        let total = held + dataBytes
+        guard total <= limits.maxFragmentedMessageBytes, bufferedBytes + dataBytes <= limits.maxBufferedFragmentBytes else {
+            return false
+        }
+        bufferedBytes += dataBytes
+        return true
+    }
+
+    /// Adds bytes of the fragment begun with ``beginStreamedFragment(sequenceID:fragmentID:dataBytes:)``.
+    mutating func appendStreamed(_ bytes: ByteBuffer, to sequenceID: UInt64) {
+        pending[sequenceID]?.data.writeImmutableBuffer(bytes)
+    }
+
+    /// Ends the fragment once all its bytes were added; returns the message when it was the last.
+    mutating func finishStreamedFragment(sequenceID: UInt64) throws -> DistributionMessage? {
+        guard var message = pending.removeValue(forKey: sequenceID) else { return nil }
+        guard message.nextFragmentID == 1 else {
+            message.nextFragmentID -= 1
+            pending[sequenceID] = message
+            return nil
+        }
+        bufferedBytes -= message.data.readableBytes
+        return try decodeMessage(&message.data, atoms: message.atoms, offset: 0)
+    }
+}

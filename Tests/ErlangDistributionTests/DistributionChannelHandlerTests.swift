@@ -113,6 +113,58 @@ import Testing
         #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
     }
 
+    /// A channel whose handler agreed on fragments and the atom cache, as with OTP 25.
+    static func makeFragmentingChannel(closes: Closes = Closes()) async throws -> NIOAsyncTestingChannel {
+        let channel = NIOAsyncTestingChannel()
+        try await channel.testingEventLoop.executeInContext {
+            try channel.pipeline.syncOperations.addHandler(DistributionChannelHandler(
+                agreedFlags: .swerlDefault, peerIsHidden: false, cutsFrames: true,
+                onClose: { error in closes.errors.withLockedValue { $0.append(error) } }))
+        }
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 4370)).get()
+        return channel
+    }
+
+    static func framedWithFragments(_ messages: DistributionMessage...) throws -> ByteBuffer {
+        var writer = DistributionMessageWriter(flags: .swerlDefault)
+        var bytes = ByteBuffer()
+        for message in messages {
+            for var frame in try writer.write(message) {
+                bytes.writeInteger(UInt32(frame.readableBytes))
+                bytes.writeBuffer(&frame)
+            }
+        }
+        return bytes
+    }
+
+    @Test func fragmentsAcrossUnevenReadsMakeTheirMessage() async throws {
+        let channel = try await Self.makeFragmentingChannel()
+        let large = DistributionMessage(control: Self.message("x").control, payload: .binary((0..<300_000).map { UInt8($0 % 251) }))
+        var bytes = try Self.framedWithFragments(large, Self.message("after"))
+        // Cuts inside a length, inside a continuation header, just after one, and across fragments.
+        for length in [3, 2, 65_540, 10, 1, 20, 70_000, 1, 100_000] {
+            try await channel.writeInbound(bytes.readSlice(length: length)!)
+            #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
+        }
+        try await channel.writeInbound(bytes)
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == large)
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == Self.message("after"))
+        #expect(try await channel.readInbound(as: DistributionMessage.self) == nil)
+    }
+
+    @Test func aContinuationWithoutItsStartAcrossReadsStillFails() async throws {
+        let closes = Closes()
+        let channel = try await Self.makeFragmentingChannel(closes: closes)
+        let large = DistributionMessage(control: Self.message("x").control, payload: .binary(Array(repeating: 1, count: 200_000)))
+        var bytes = try Self.framedWithFragments(large)
+        // Drop the first fragment: the next frame continues a sequence that never started.
+        let firstLength = Int(bytes.getInteger(at: bytes.readerIndex, as: UInt32.self)!)
+        bytes.moveReaderIndex(forwardBy: 4 + firstLength)
+        try await channel.writeInbound(bytes.readSlice(length: 1000)!)
+        _ = try? await channel.writeInbound(bytes)
+        #expect(closes.errors.withLockedValue { $0 }.first??.code == .fragmentWithoutStart)
+    }
+
     @Test func ticksAreNotMessages() async throws {
         let channel = try await Self.makeChannel()
         try await channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 0, 0, 0, 0, 0]))
