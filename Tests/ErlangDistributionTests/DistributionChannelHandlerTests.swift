@@ -40,6 +40,11 @@ import Testing
     }
 
     static func framed(_ messages: DistributionMessage...) throws -> ByteBuffer {
+        try framed(messages, flags: flags)
+    }
+
+    /// The frames `messages` make with `flags`, each behind its length.
+    static func framed(_ messages: [DistributionMessage], flags: DistributionFlags) throws -> ByteBuffer {
         var writer = DistributionMessageWriter(flags: flags)
         var bytes = ByteBuffer()
         for message in messages {
@@ -125,22 +130,10 @@ import Testing
         return channel
     }
 
-    static func framedWithFragments(_ messages: DistributionMessage...) throws -> ByteBuffer {
-        var writer = DistributionMessageWriter(flags: .swerlDefault)
-        var bytes = ByteBuffer()
-        for message in messages {
-            for var frame in try writer.write(message) {
-                bytes.writeInteger(UInt32(frame.readableBytes))
-                bytes.writeBuffer(&frame)
-            }
-        }
-        return bytes
-    }
-
     @Test func fragmentsAcrossUnevenReadsMakeTheirMessage() async throws {
         let channel = try await Self.makeFragmentingChannel()
         let large = DistributionMessage(control: Self.message("x").control, payload: .binary((0..<300_000).map { UInt8($0 % 251) }))
-        var bytes = try Self.framedWithFragments(large, Self.message("after"))
+        var bytes = try Self.framed([large, Self.message("after")], flags: .swerlDefault)
         // Cuts inside a length, inside a continuation header, just after one, and across fragments.
         for length in [3, 2, 65_540, 10, 1, 20, 70_000, 1, 100_000] {
             try await channel.writeInbound(bytes.readSlice(length: length)!)
@@ -156,7 +149,7 @@ import Testing
         let closes = Closes()
         let channel = try await Self.makeFragmentingChannel(closes: closes)
         let large = DistributionMessage(control: Self.message("x").control, payload: .binary(Array(repeating: 1, count: 200_000)))
-        var bytes = try Self.framedWithFragments(large)
+        var bytes = try Self.framed([large], flags: .swerlDefault)
         // Drop the first fragment: the next frame continues a sequence that never started.
         let firstLength = Int(bytes.getInteger(at: bytes.readerIndex, as: UInt32.self)!)
         bytes.moveReaderIndex(forwardBy: 4 + firstLength)
