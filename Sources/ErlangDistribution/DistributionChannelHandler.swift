@@ -164,23 +164,21 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
     }
 
     /// When `bytes` hold the start of a continuation fragment, its length and whole header, hands
-    /// its data to the reader as it arrives instead of keeping the start to join with the rest
-    /// (``DistributionMessageReader/beginStreamedFragment(sequenceID:fragmentID:dataBytes:)``).
+    /// its data to the reader as it arrives instead of keeping the start to join with the rest.
+    /// A fragment the reader would refuse (``DistributionMessageReader/beginContinuation(_:fragment:dataBytes:)``
+    /// throws) is kept whole as before, and reading it reports the error.
     private func startStreamed(_ bytes: inout ByteBuffer) -> Bool {
-        let start = bytes.readerIndex
         let headerBytes = DistributionHeader.fragmentHeaderSize
-        guard bytes.readableBytes >= 4 + headerBytes, reader.flags.contains(.fragments),
-            let length = bytes.getInteger(at: start, as: UInt32.self).map(Int.init), length > headerBytes,
-            bytes.getInteger(at: start + 4, as: UInt8.self) == DistributionHeader.versionMagic,
-            bytes.getInteger(at: start + 5, as: UInt8.self) == DistributionHeader.fragmentContinuationTag,
-            let sequenceID = bytes.getInteger(at: start + 6, as: UInt64.self),
-            let fragmentID = bytes.getInteger(at: start + 14, as: UInt64.self),
-            reader.beginStreamedFragment(sequenceID: sequenceID, fragmentID: fragmentID, dataBytes: length - headerBytes)
+        guard let length = bytes.getInteger(at: bytes.readerIndex, as: UInt32.self).map(Int.init), length > headerBytes,
+            var header = bytes.getSlice(at: bytes.readerIndex + 4, length: headerBytes),
+            case .fragmentContinuation(let sequenceID, let fragmentID)? =
+                try? DistributionHeader.read(from: &header, flags: reader.flags, reference: { _, _, _ in }),
+            (try? reader.beginContinuation(sequenceID, fragment: fragmentID, dataBytes: length - headerBytes)) != nil
         else { return false }
         bytes.moveReaderIndex(forwardBy: 4 + headerBytes)
         // The frame is not complete here, so every byte left belongs to it.
         streamed = (sequenceID, length - headerBytes - bytes.readableBytes)
-        reader.appendStreamed(bytes, to: sequenceID)
+        reader.appendContinuation(bytes, to: sequenceID)
         bytes.moveReaderIndex(to: bytes.writerIndex)
         return true
     }
@@ -191,13 +189,13 @@ public final class DistributionChannelHandler: ChannelDuplexHandler, RemovableCh
         guard let (sequenceID, remaining) = streamed, let data = bytes.readSlice(length: min(remaining, bytes.readableBytes)) else {
             return
         }
-        reader.appendStreamed(data, to: sequenceID)
+        reader.appendContinuation(data, to: sequenceID)
         guard remaining == data.readableBytes else {
             streamed = (sequenceID, remaining - data.readableBytes)
             return
         }
         streamed = nil
-        if let message = try reader.finishStreamedFragment(sequenceID: sequenceID) { deliver(message, context: context) }
+        if let message = try reader.finishContinuation(sequenceID) { deliver(message, context: context) }
     }
 
     /// Finishes an unfinished frame with the bytes it lacks from the front of `bytes`, leaving the

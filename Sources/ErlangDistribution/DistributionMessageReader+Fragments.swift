@@ -35,7 +35,7 @@ extension DistributionMessageReader {
                     + "the limit is \(limits.maxConcurrentFragmentedMessages)"
             )
         }
-        try reserve(total: data.readableBytes, sequenceID: sequenceID)
+        try reserve(adding: data.readableBytes, total: data.readableBytes, sequenceID: sequenceID)
         var copy = ByteBuffer()
         copy.writeImmutableBuffer(data)  // Own storage: the frame's buffer is not kept alive.
         pending[sequenceID] = PendingMessage(atoms: atoms, nextFragmentID: fragments - 1, data: copy)
@@ -43,77 +43,41 @@ extension DistributionMessageReader {
     }
 
     mutating func continueSequence(_ sequenceID: UInt64, fragment: UInt64, data: ByteBuffer) throws -> DistributionMessage? {
-        // Taken out of the dictionary so appending does not copy the data gathered so far.
-        guard var message = pending.removeValue(forKey: sequenceID) else {
+        do {
+            try beginContinuation(sequenceID, fragment: fragment, dataBytes: data.readableBytes)
+        } catch {
+            // A refused fragment ends its message: what is held of it can never be completed.
+            if let message = pending.removeValue(forKey: sequenceID) { bufferedBytes -= message.data.readableBytes }
+            throw error
+        }
+        appendContinuation(data, to: sequenceID)
+        return try finishContinuation(sequenceID)
+    }
+
+    /// Checks that `fragment` is the one `sequenceID` expects next and that its `dataBytes` keep
+    /// within the bounds, and counts them; nothing changes when it throws.
+    mutating func beginContinuation(_ sequenceID: UInt64, fragment: UInt64, dataBytes: Int) throws {
+        guard let message = pending[sequenceID] else {
             throw DistributionError(
                 .fragmentWithoutStart, at: 2, "fragment \(fragment) of sequence \(sequenceID), which has not started"
             )
         }
-        bufferedBytes -= message.data.readableBytes
         guard fragment == message.nextFragmentID else {
             throw DistributionError(
                 .fragmentOutOfOrder, at: 10, "sequence \(sequenceID) expects fragment \(message.nextFragmentID), got \(fragment)"
             )
         }
-        try reserve(total: message.data.readableBytes + data.readableBytes, sequenceID: sequenceID)
-        message.data.writeImmutableBuffer(data)
-        guard fragment == 1 else {
-            message.nextFragmentID -= 1
-            pending[sequenceID] = message
-            return nil
-        }
-        bufferedBytes -= message.data.readableBytes
-        return try decodeMessage(&message.data, atoms: message.atoms, offset: 0)
+        try reserve(adding: dataBytes, total: message.data.readableBytes + dataBytes, sequenceID: sequenceID)
     }
 
-    /// Counts a message that would hold `total` bytes against the bounds (its earlier bytes are
-    /// no longer counted when this is called).
-    private mutating func reserve(total: Int, sequenceID: UInt64) throws {
-        guard total <= limits.maxFragmentedMessageBytes else {
-            throw DistributionError(
-                .fragmentMemoryExceeded,
-                "sequence \(sequenceID) would hold \(total) bytes, the limit is \(limits.maxFragmentedMessageBytes)"
-            )
-        }
-        let buffered = bufferedBytes + total
-        guard buffered <= limits.maxBufferedFragmentBytes else {
-            throw DistributionError(
-                .fragmentMemoryExceeded,
-                "fragments would hold \(buffered) bytes on this connection, the limit is \(limits.maxBufferedFragmentBytes)"
-            )
-        }
-        bufferedBytes = buffered
-    }
-}
-
-// A continuation fragment that spans reads can be added to its message as its bytes arrive
-// (``DistributionChannelHandler`` does so), instead of first being joined into a frame of its own
-// and then copied into the message: for 1 MiB binaries that join was about a tenth of the
-// receiving peer's time. The checks are those of ``continueSequence(_:fragment:data:)``; a
-// fragment that fails them is not streamed, and reading it as a whole frame reports the error.
-extension DistributionMessageReader {
-    /// Starts adding fragment `fragmentID` of `sequenceID`, of `dataBytes` bytes after its
-    /// header, to its message; false (and nothing changed) when the fragment is not the one its
-    /// sequence expects next or would pass the bounds.
-    mutating func beginStreamedFragment(sequenceID: UInt64, fragmentID: UInt64, dataBytes: Int) -> Bool {
-        guard let held = pending[sequenceID].flatMap({ $0.nextFragmentID == fragmentID ? $0.data.readableBytes : nil }) else {
-            return false
-        }
-        let total = held + dataBytes
-        guard total <= limits.maxFragmentedMessageBytes, bufferedBytes + dataBytes <= limits.maxBufferedFragmentBytes else {
-            return false
-        }
-        bufferedBytes += dataBytes
-        return true
-    }
-
-    /// Adds bytes of the fragment begun with ``beginStreamedFragment(sequenceID:fragmentID:dataBytes:)``.
-    mutating func appendStreamed(_ bytes: ByteBuffer, to sequenceID: UInt64) {
+    /// Adds bytes of the fragment begun with ``beginContinuation(_:fragment:dataBytes:)``, in
+    /// place (the dictionary's storage is modified, so the data gathered so far is not copied).
+    mutating func appendContinuation(_ bytes: ByteBuffer, to sequenceID: UInt64) {
         pending[sequenceID]?.data.writeImmutableBuffer(bytes)
     }
 
     /// Ends the fragment once all its bytes were added; returns the message when it was the last.
-    mutating func finishStreamedFragment(sequenceID: UInt64) throws -> DistributionMessage? {
+    mutating func finishContinuation(_ sequenceID: UInt64) throws -> DistributionMessage? {
         guard var message = pending.removeValue(forKey: sequenceID) else { return nil }
         guard message.nextFragmentID == 1 else {
             message.nextFragmentID -= 1
@@ -122,5 +86,24 @@ extension DistributionMessageReader {
         }
         bufferedBytes -= message.data.readableBytes
         return try decodeMessage(&message.data, atoms: message.atoms, offset: 0)
+    }
+
+    /// Counts `adding` more bytes held for a message that would then hold `total`, when both stay
+    /// within the bounds; nothing changes when it throws.
+    private mutating func reserve(adding: Int, total: Int, sequenceID: UInt64) throws {
+        guard total <= limits.maxFragmentedMessageBytes else {
+            throw DistributionError(
+                .fragmentMemoryExceeded,
+                "sequence \(sequenceID) would hold \(total) bytes, the limit is \(limits.maxFragmentedMessageBytes)"
+            )
+        }
+        let buffered = bufferedBytes + adding
+        guard buffered <= limits.maxBufferedFragmentBytes else {
+            throw DistributionError(
+                .fragmentMemoryExceeded,
+                "fragments would hold \(buffered) bytes on this connection, the limit is \(limits.maxBufferedFragmentBytes)"
+            )
+        }
+        bufferedBytes = buffered
     }
 }
