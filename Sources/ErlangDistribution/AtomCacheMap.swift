@@ -71,17 +71,15 @@ final class AtomCacheMap: ETFAtomCacheMap, @unchecked Sendable {
         return UInt8(atoms.count - 1)
     }
 
-    /// Records the new atoms of the message in the table, as its header is sent, and clears the
-    /// message.
+    /// Records the new atoms of the message in the table, as its header is sent.
     func commit() {
         for case .new(let slot, let atom) in references.entries {
             table[slot] = atom
         }
-        clear()
     }
 
-    /// Forgets the message's atoms, leaving the table as it is: after a message that could not be
-    /// encoded, or once it is committed.
+    /// Forgets the message's atoms, leaving the table as it is: after every message, committed or
+    /// not (one that could not be encoded is not).
     func clear() {
         for entry in references.entries { indexBySlot[entry.slot] = 0 }
         references.entries.empty()

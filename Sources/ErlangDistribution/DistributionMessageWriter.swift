@@ -114,8 +114,8 @@ public struct DistributionMessageWriter: Sendable {
         guard flags.contains(.distHeaderAtomCache) else { return try headerFrames(message, atomCache: nil) }
         if !isKnownUniquelyReferenced(&atomCache) { atomCache = atomCache.copy() }
         let map = atomCache
-        // Cleared when the message fails to encode; committed (and so cleared) once it did, after
-        // the frames, which hold no reference to the map's storage.
+        // Committed once the message has encoded, cleared either way; the frames hold no
+        // reference to the map's storage by then.
         defer { map.clear() }
         let frames = try headerFrames(message, atomCache: map)
         map.commit()

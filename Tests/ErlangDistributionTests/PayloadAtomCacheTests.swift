@@ -115,6 +115,7 @@ import Testing
             .new(slot: AtomCacheTable.slot(for: node), atom: node), .new(slot: AtomCacheTable.slot(for: other), atom: other),
         ])
         map.commit()
+        map.clear()
         #expect(map.cacheIndex(for: other) == 0)
         #expect(map.cacheIndex(for: node) == 1)
         #expect(map.references.entries == [.cached(slot: AtomCacheTable.slot(for: other)), .cached(slot: AtomCacheTable.slot(for: node))])
