@@ -188,14 +188,6 @@ public struct DistributionMessageWriter: Sendable {
         _ message: DistributionMessage, into encoded: inout ByteBuffer, atomCache map: AtomCacheMap?
     ) throws -> Int {
         let dataStart = encoded.writerIndex
-        guard let map else {
-            try encoding { try encoder.writeUnversioned(message.control.term, into: &encoded) }
-            let controlBytes = encoded.writerIndex - dataStart
-            if let payload = message.payload {
-                try encoding { try encoder.writeUnversioned(payload, into: &encoded) }
-            }
-            return controlBytes
-        }
         try encoding { try encoder.writeUnversioned(message.control.term, into: &encoded, atomCache: map) }
         let controlBytes = encoded.writerIndex - dataStart
         if let payload = message.payload {

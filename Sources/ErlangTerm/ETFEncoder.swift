@@ -46,15 +46,10 @@ public struct ETFEncoder: Sendable {
         try write(into: &buffer, atomCache: nil) { try $0.writeVersioned(term) }
     }
 
-    /// Appends `term` without a version byte, as terms follow a distribution header.
-    public func writeUnversioned(_ term: Term, into buffer: inout ByteBuffer) throws {
-        try write(into: &buffer, atomCache: nil) { try $0.write(term) }
-    }
-
-    /// Appends `term` without a version byte, writing `ATOM_CACHE_REF` for each atom that
-    /// `atomCache` takes, as a distribution message's control term and payload are written when
-    /// the header's atom cache is agreed.
-    public func writeUnversioned(_ term: Term, into buffer: inout ByteBuffer, atomCache: any ETFAtomCacheMap) throws {
+    /// Appends `term` without a version byte, as terms follow a distribution header. With an
+    /// `atomCache`, each atom it takes is written as `ATOM_CACHE_REF`, as a distribution message's
+    /// control term and payload are written when the header's atom cache is agreed.
+    public func writeUnversioned(_ term: Term, into buffer: inout ByteBuffer, atomCache: (any ETFAtomCacheMap)? = nil) throws {
         try write(into: &buffer, atomCache: atomCache) { try $0.write(term) }
     }
 
