@@ -25,14 +25,8 @@ private struct PlainControlReader {
     let atoms: [Atom]
     var position = 0
 
-    // external.c tags: SMALL_TUPLE_EXT, SMALL_INTEGER_EXT, NEW_PID_EXT, ATOM_CACHE_REF.
-    static let smallTuple: UInt8 = 104
-    static let smallInteger: UInt8 = 97
-    static let newPid: UInt8 = 88
-    static let atomCacheRef: UInt8 = 82
-
     mutating func read() -> ControlMessage? {
-        guard let arity = tag(Self.smallTuple), let code = tag(Self.smallInteger) else { return nil }
+        guard let arity = tag(ETFTag.smallTuple), let code = tag(ETFTag.smallInteger) else { return nil }
         switch (arity, code) {
         case (3, 22):
             guard let from = pid(), let to = pid() else { return nil }
@@ -56,13 +50,13 @@ private struct PlainControlReader {
     }
 
     private mutating func atom() -> Atom? {
-        guard let index = tag(Self.atomCacheRef), Int(index) < atoms.count else { return nil }
+        guard let index = tag(ETFTag.atomCacheRef), Int(index) < atoms.count else { return nil }
         return atoms[Int(index)]
     }
 
     // NEW_PID_EXT: the node atom, then ID, Serial and Creation as 32-bit big-endian words.
     private mutating func pid() -> PID? {
-        guard bytes.count - position >= 1, bytes[position] == Self.newPid else { return nil }
+        guard bytes.count - position >= 1, bytes[position] == ETFTag.newPid else { return nil }
         position += 1
         guard let node = atom(), bytes.count - position >= 12 else { return nil }
         let id = word(at: position)

@@ -6,7 +6,27 @@ import NIOCore
 struct PendingMessage: Sendable {
     var atoms: [Atom]
     var nextFragmentID: UInt64
-    var data: ByteBuffer
+    var reassembly = FragmentReassembly()
+    /// The bytes counted against the bounds for this message: those received, and those its
+    /// detached binaries reserved before they came.
+    var held = 0
+    /// Of ``held``, the reserved bytes not yet received.
+    var prepaid = 0
+
+    init(atoms: [Atom], nextFragmentID: UInt64) {
+        self.atoms = atoms
+        self.nextFragmentID = nextFragmentID
+    }
+
+    /// Adds bytes already counted in ``held``; returns the bytes its detached binaries reserved
+    /// ahead, now counted in ``held`` and ``prepaid``, which the connection must count too.
+    mutating func gather(_ bytes: ByteBuffer, limits: DistributionLimits, buffered: Int) -> Int {
+        let allowance = min(limits.maxFragmentedMessageBytes - held, limits.maxBufferedFragmentBytes - buffered)
+        let reserved = reassembly.append(bytes, allowance: allowance)
+        held += reserved
+        prepaid += reserved
+        return reserved
+    }
 }
 
 // Reassembly follows dist.c, erts_net_message: a first fragment opens a sequence (an id already
@@ -36,9 +56,11 @@ extension DistributionMessageReader {
             )
         }
         try reserve(adding: data.readableBytes, total: data.readableBytes, sequenceID: sequenceID)
-        var copy = ByteBuffer()
-        copy.writeImmutableBuffer(data)  // Own storage: the frame's buffer is not kept alive.
-        pending[sequenceID] = PendingMessage(atoms: atoms, nextFragmentID: fragments - 1, data: copy)
+        // Gathered into storage of its own: the frame's buffer is not kept alive.
+        var message = PendingMessage(atoms: atoms, nextFragmentID: fragments - 1)
+        message.held = data.readableBytes
+        bufferedBytes += message.gather(data, limits: limits, buffered: bufferedBytes)
+        pending[sequenceID] = message
         return nil
     }
 
@@ -47,7 +69,7 @@ extension DistributionMessageReader {
             try beginContinuation(sequenceID, fragment: fragment, dataBytes: data.readableBytes)
         } catch {
             // A refused fragment ends its message: what is held of it can never be completed.
-            if let message = pending.removeValue(forKey: sequenceID) { bufferedBytes -= message.data.readableBytes }
+            if let message = pending.removeValue(forKey: sequenceID) { bufferedBytes -= message.held }
             throw error
         }
         appendContinuation(data, to: sequenceID)
@@ -55,7 +77,8 @@ extension DistributionMessageReader {
     }
 
     /// Checks that `fragment` is the one `sequenceID` expects next and that its `dataBytes` keep
-    /// within the bounds, and counts them; nothing changes when it throws.
+    /// within the bounds, and counts them (less what detached binaries reserved for them);
+    /// nothing changes when it throws.
     mutating func beginContinuation(_ sequenceID: UInt64, fragment: UInt64, dataBytes: Int) throws {
         guard let message = pending[sequenceID] else {
             throw DistributionError(
@@ -67,13 +90,18 @@ extension DistributionMessageReader {
                 .fragmentOutOfOrder, at: 10, "sequence \(sequenceID) expects fragment \(message.nextFragmentID), got \(fragment)"
             )
         }
-        try reserve(adding: dataBytes, total: message.data.readableBytes + dataBytes, sequenceID: sequenceID)
+        let credit = min(message.prepaid, dataBytes)
+        let adding = dataBytes - credit
+        try reserve(adding: adding, total: message.held + adding, sequenceID: sequenceID)
+        pending[sequenceID]?.held += adding
+        pending[sequenceID]?.prepaid -= credit
     }
 
     /// Adds bytes of the fragment begun with ``beginContinuation(_:fragment:dataBytes:)``, in
     /// place (the dictionary's storage is modified, so the data gathered so far is not copied).
     mutating func appendContinuation(_ bytes: ByteBuffer, to sequenceID: UInt64) {
-        pending[sequenceID]?.data.writeImmutableBuffer(bytes)
+        let buffered = bufferedBytes
+        bufferedBytes += pending[sequenceID]?.gather(bytes, limits: limits, buffered: buffered) ?? 0
     }
 
     /// Ends the fragment once all its bytes were added; returns the message when it was the last.
@@ -84,8 +112,9 @@ extension DistributionMessageReader {
             pending[sequenceID] = message
             return nil
         }
-        bufferedBytes -= message.data.readableBytes
-        return try decodeMessage(&message.data, atoms: message.atoms, offset: 0)
+        bufferedBytes -= message.held
+        var body = message.reassembly.data
+        return try decodeMessage(&body, atoms: message.atoms, offset: 0, detached: message.reassembly.detached)
     }
 
     /// Counts `adding` more bytes held for a message that would then hold `total`, when both stay

@@ -85,17 +85,20 @@ public struct DistributionMessageReader: Sendable {
     }
 
     /// Decodes the control term and the payload after the header; `atoms` is nil in pass-through
-    /// mode, where each term carries the version byte 131.
-    func decodeMessage(_ body: inout ByteBuffer, atoms: [Atom]?, offset: Int) throws -> DistributionMessage {
-        let start = body.readerIndex - offset
+    /// mode, where each term carries the version byte 131. A reassembled message's `detached`
+    /// binaries are missing from `body`; offsets in errors count their bytes as if they were there.
+    func decodeMessage(
+        _ body: inout ByteBuffer, atoms: [Atom]?, offset: Int, detached: [DetachedBinary] = []
+    ) throws -> DistributionMessage {
+        let terms = TermSource(decoder: decoder, atoms: atoms, detached: detached, start: body.readerIndex - offset)
         guard body.readableBytes > 0 else {
             throw DistributionError(.truncatedFrame, at: offset, "no control message after the header")
         }
-        let control = try decodeControl(&body, atoms: atoms, start: start)
+        let control = try decodeControl(&body, terms)
         guard body.readableBytes > 0 else {
             if control.carriesPayload {
                 throw DistributionError(
-                    .missingPayload, at: body.readerIndex - start,
+                    .missingPayload, at: terms.offset(of: body),
                     "\(control.opCode.otpName) carries a payload, the frame ends after the control message"
                 )
             }
@@ -103,39 +106,26 @@ public struct DistributionMessageReader: Sendable {
         }
         guard control.carriesPayload else {
             throw DistributionError(
-                .unexpectedPayload, at: body.readerIndex - start,
+                .unexpectedPayload, at: terms.offset(of: body),
                 "\(control.opCode.otpName) carries no payload, \(body.readableBytes) bytes follow it"
             )
         }
-        let payload = try decodeTerm(&body, atoms: atoms, start: start, what: "payload")
+        let payload = try terms.decode(&body, what: "payload")
         guard body.readableBytes == 0 else {
             throw DistributionError(
-                .trailingBytes, at: body.readerIndex - start, "\(body.readableBytes) bytes follow the payload"
+                .trailingBytes, at: terms.offset(of: body), "\(body.readableBytes) bytes follow the payload"
             )
         }
         return DistributionMessage(control: control, payload: payload)
     }
 
-    private func decodeControl(_ body: inout ByteBuffer, atoms: [Atom]?, start: Int) throws -> ControlMessage {
-        if let atoms, let (control, length) = body.withUnsafeReadableBytes({ ControlMessage.readPlain(from: $0, atoms: atoms) }) {
+    private func decodeControl(_ body: inout ByteBuffer, _ terms: TermSource) throws -> ControlMessage {
+        if let atoms = terms.atoms,
+            let (control, length) = body.withUnsafeReadableBytes({ ControlMessage.readPlain(from: $0, atoms: atoms) })
+        {
             body.moveReaderIndex(forwardBy: length)
             return control
         }
-        return try ControlMessage(term: decodeTerm(&body, atoms: atoms, start: start, what: "control message"))
-    }
-
-    private func decodeTerm(_ body: inout ByteBuffer, atoms: [Atom]?, start: Int, what: String) throws -> Term {
-        let termOffset = body.readerIndex - start
-        do {
-            guard let atoms else { return try decoder.read(from: &body) }
-            // external.c, erts_decode_dist_ext_size: after a header no term starts with 131.
-            if body.getInteger(at: body.readerIndex, as: UInt8.self) == DistributionHeader.versionMagic {
-                throw DistributionError(.invalidTerm, at: termOffset, "the \(what) after a distribution header starts with 131")
-            }
-            return try decoder.readUnversioned(from: &body, atomCache: atoms)
-        } catch let error as ErlangTermError {
-            let at = termOffset + (error.offset ?? 0)
-            throw DistributionError(.invalidTerm, at: at, "the \(what) does not decode: \(error.detail)", termError: error)
-        }
+        return try ControlMessage(term: terms.decode(&body, what: "control message"))
     }
 }

@@ -69,6 +69,21 @@ public struct ETFDecoder: Sendable {
         buffer.moveReaderIndex(forwardBy: consumed)
         return term
     }
+
+    /// ``readUnversioned(from:atomCache:)`` for a buffer that lacks the bytes of the `detached`
+    /// binaries: each `BINARY_EXT` at one of their positions (buffer indices) takes its array.
+    package func readUnversioned(
+        from buffer: inout ByteBuffer, atomCache: [Atom], detached: [DetachedBinary]
+    ) throws -> Term {
+        let binaries = DetachedBinaries(detached, base: buffer.readerIndex)
+        let (term, consumed) = try buffer.withUnsafeReadableBytes { raw in
+            try ETFReader.reading(raw, limits: limits, atomCache: atomCache, detached: binaries) {
+                (try $0.readTerm(depth: 0), $0.offset)
+            }
+        }
+        buffer.moveReaderIndex(forwardBy: consumed)
+        return term
+    }
 }
 
 /// The cursor that does the decoding work over raw bytes.
@@ -79,7 +94,7 @@ struct ETFReader {
     /// Added to every offset in errors, for terms inflated from a compressed envelope.
     let offsetBase: Int
     var offset = 0
-    /// What this decode has made and may share again; see ``reading(_:limits:atomCache:offsetBase:_:)``.
+    /// What this decode has made and may share again; see ``reading(_:limits:atomCache:offsetBase:detached:_:)``.
     let memos: UnsafeMutablePointer<DecodeMemos>
 
     private init(
@@ -98,9 +113,9 @@ struct ETFReader {
     /// small enough to be passed around in registers (a larger one was copied whole on every call).
     static func reading<Result>(
         _ bytes: UnsafeRawBufferPointer, limits: ETFDecoder.Limits, atomCache: [Atom] = [], offsetBase: Int = 0,
-        _ body: (inout ETFReader) throws -> Result
+        detached: DetachedBinaries = DetachedBinaries(), _ body: (inout ETFReader) throws -> Result
     ) rethrows -> Result {
-        var memos = DecodeMemos()
+        var memos = DecodeMemos(detached: detached)
         return try withUnsafeMutablePointer(to: &memos) { memos in
             var reader = ETFReader(bytes, limits: limits, atomCache: atomCache, offsetBase: offsetBase, memos: memos)
             return try body(&reader)

@@ -16,7 +16,7 @@ extension ETFReader {
         case ETFTag.largeTuple: return try readTuple(arity: Int(try u32()), depth: depth)
         case ETFTag.nil: return .list([])
         case ETFTag.list: return try readList(depth: depth)
-        case ETFTag.binary: return .binary(try byteArray(Int(try u32())))
+        case ETFTag.binary: return .binary(try readBinary(start: start))
         case ETFTag.map: return try readMap(depth: depth)
         case ETFTag.newFloat: return try readNewFloat(start: start)
         case ETFTag.newPid, ETFTag.pid: return .pid(try readPidBody(tag: tag))
@@ -24,6 +24,17 @@ extension ETFReader {
             return .reference(try readReferenceBody(tag: tag, start: start))
         default: return try readRareTerm(tag: tag, start: start, depth: depth)
         }
+    }
+
+    /// A `BINARY_EXT`'s bytes: from the input, or the detached array for this position.
+    @inline(__always)
+    private mutating func readBinary(start: Int) throws -> [UInt8] {
+        let count = Int(try u32())
+        guard let detached = memos.pointee.detached.take(at: start) else { return try byteArray(count) }
+        guard detached.count == count else {
+            throw error(.truncated, "binary of \(count) bytes, the input ended after \(detached.count)", at: start)
+        }
+        return detached
     }
 
     @inline(never)

@@ -12,6 +12,8 @@ struct DecodeMemos {
     var atoms = SpellingMemo<Atom>()
     /// Short binary map keys.
     var keys = SpellingMemo<[UInt8]>()
+    /// Binaries gathered apart from the input, taken at their positions.
+    var detached = DetachedBinaries()
 }
 
 /// Values one decode has already made from some bytes of its input, found again by those bytes:
