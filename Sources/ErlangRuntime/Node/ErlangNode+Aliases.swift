@@ -20,7 +20,7 @@ extension ErlangProcess {
     ///
     /// - Throws: ``ErlangNodeError`` when the alias's node cannot be reached or lacks `DFLAG_ALIAS`.
     public func send(_ message: Term, toAlias alias: Reference) async throws {
-        if alias.node == node.name.atom {
+        if alias.node == node.atom {
             node.deliver(message, toAlias: alias)
             return
         }

@@ -5,7 +5,7 @@ extension ErlangNode {
     /// Sends from a local process to any pid: delivered here for this node's pids, otherwise
     /// over the peer's connection, set up first when there is none (`dist_auto_connect`).
     func send(_ message: Term, from: PID, to pid: PID) async throws {
-        if pid.node == name.atom {
+        if pid.node == atom {
             deliver(message, to: pid)
             return
         }
@@ -17,7 +17,7 @@ extension ErlangNode {
     /// `erlang:send(Pid, Message, [nosuspend, noconnect])` from a local process: delivered here for
     /// this node's pids; otherwise queued on the peer's connection if there is one with room.
     func trySend(_ message: Term, from: PID, to pid: PID) -> TrySendResult {
-        if pid.node == name.atom {
+        if pid.node == atom {
             deliver(message, to: pid)
             return .ok
         }

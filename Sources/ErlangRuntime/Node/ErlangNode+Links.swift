@@ -7,7 +7,7 @@ extension ErlangNode {
     /// or `noconnection` through the link, as BEAM does.
     func link(_ pid: PID, to other: PID) async {
         guard isAlive(pid), pid != other else { return }
-        if other.node == name.atom {
+        if other.node == atom {
             let linked = state.withLockedValue { state -> Bool in
                 guard state.processes.isAlive(other) else { return false }
                 _ = state.links.link(pid, other)
@@ -31,7 +31,7 @@ extension ErlangNode {
     /// `unlink/1`: a local link goes at once; a remote one turns inactive until the peer acks our
     /// `UNLINK_ID` (distribution.md 4.5).
     func unlink(_ pid: PID, from other: PID) async {
-        if other.node == name.atom {
+        if other.node == atom {
             state.withLockedValue { $0.links.removeBoth(pid, other) }
             return
         }
@@ -61,7 +61,7 @@ extension ErlangNode {
 
     /// `exit/2` from our process `from` to any process (`EXIT2`/`PAYLOAD_EXIT2` to another node).
     func sendExit(from: PID, to target: PID, reason: Term) async throws {
-        if target.node == name.atom {
+        if target.node == atom {
             exitSignal(to: target, from: from, reason: reason, viaLink: false)
             return
         }
@@ -75,7 +75,7 @@ extension ErlangNode {
     /// Our process `pid` exited: each active link carries the reason to the other end.
     func propagateExit(of pid: PID, to linked: [PID], reason: Term) async {
         for other in linked {
-            if other.node == name.atom {
+            if other.node == atom {
                 if state.withLockedValue({ $0.links.takeExit(other, from: pid) }) {
                     exitSignal(to: other, from: pid, reason: reason, viaLink: true)
                 }

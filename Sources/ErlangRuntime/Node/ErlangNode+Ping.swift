@@ -11,7 +11,7 @@ extension ErlangNode {
         guard let caller = try? spawnProcess() else { return false }
         defer { caller.exit() }
         let tag = Term.reference(makeReference())
-        let call: Term = .tuple([.atom("$gen_call"), .tuple([.pid(caller.pid), tag]), .tuple([.atom("is_auth"), .atom(name.atom)])])
+        let call: Term = .tuple([.atom("$gen_call"), .tuple([.pid(caller.pid), tag]), .tuple([.atom("is_auth"), .atom(atom)])])
         let answer: Term? = await withTaskGroup(of: Term?.self) { group in
             group.addTask {
                 do {

@@ -21,6 +21,9 @@ import ServiceLifecycle
 public final class ErlangNode: Service, Sendable {
     /// The node's name.
     public let name: NodeName
+    /// The name as the atom in this node's pids, made once: `NodeName.atom` builds a string, and
+    /// sends compare every destination's node with it.
+    let atom: Atom
     /// The creation EPMD handed out; part of every pid and reference of this node.
     public let creation: UInt32
     /// The configuration it started with.
@@ -70,7 +73,8 @@ public final class ErlangNode: Service, Sendable {
         self.listener = listener
         self.registration = NIOLockedValueBox(registration)
         self.hub = hub
-        self.state = NIOLockedValueBox(State(processes: ProcessTable(node: name.atom, creation: creation)))
+        self.atom = name.atom
+        self.state = NIOLockedValueBox(State(processes: ProcessTable(node: atom, creation: creation)))
     }
 
     /// Starts a node: resolves the cookie, listens, registers with EPMD (the registration lasts
@@ -212,6 +216,6 @@ public final class ErlangNode: Service, Sendable {
     func reference(numbered number: UInt64) -> Reference {
         // erl_bif_unique.c: the first word carries 18 bits, the others 32.
         let ids = [UInt32(number & 0x3FFFF), UInt32(truncatingIfNeeded: number >> 18), UInt32.random(in: 0...UInt32.max)]
-        return Reference(node: name.atom, ids: ids, creation: creation)
+        return Reference(node: atom, ids: ids, creation: creation)
     }
 }

@@ -100,7 +100,7 @@ public final class ErlangProcess: Sendable, CustomStringConvertible {
     /// - Returns: the references, in the order of `pids`.
     /// - Throws: ``ErlangNodeError`` when sending a monitor to another node fails.
     public func monitor(_ pids: [PID]) async throws -> [Reference] {
-        let here = node.name.atom
+        let here = node.atom
         guard pids.contains(where: { $0.node != here }) else { return node.monitorLocal(pids, from: pid) }
         var references: [Reference] = []
         references.reserveCapacity(pids.count)

@@ -33,7 +33,7 @@ extension ErlangNode {
         for await message in process.mailbox {
             guard case .tuple(let elements) = message, elements.count == 2, case .pid(let from) = elements[0],
                   elements[1] == .atom("features_request") else { continue }
-            try? await process.send(.tuple([.atom("features_reply"), .atom(process.node.name.atom), .list([.atom("erpc")])]), to: from)
+            try? await process.send(.tuple([.atom("features_reply"), .atom(process.node.atom), .list([.atom("erpc")])]), to: from)
         }
     }
 }

@@ -9,7 +9,7 @@ enum BuiltInFunctions {
     static let otpRelease = "25"
 
     static let all: [FunctionName: ErlangFunction] = [
-        FunctionName("erlang", "node", arity: 0): { _, process in .atom(process.node.name.atom) },
+        FunctionName("erlang", "node", arity: 0): { _, process in .atom(process.node.atom) },
         FunctionName("erlang", "nodes", arity: 0): { _, process in nodeList(process.node.nodes()) },
         FunctionName("erlang", "nodes", arity: 1): { arguments, process in try nodes(arguments[0], process.node) },
         FunctionName("erlang", "processes", arity: 0): { _, process in .list(process.node.processes().map { .pid($0) }) },
