@@ -24,6 +24,11 @@ final class InboundFastPath: Sendable {
         state.withLockedValue { $0.handler = handler }
     }
 
+    /// Drops the handler, and what it holds, once the connection's reader has ended.
+    func uninstall() {
+        state.withLockedValue { $0.handler = nil }
+    }
+
     /// On the event loop, for each message read: true when the fast path delivered it, false when
     /// it must go to the reader (counted as outstanding).
     func offer(_ message: DistributionMessage) -> Bool {
