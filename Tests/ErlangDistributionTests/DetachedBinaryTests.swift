@@ -140,4 +140,65 @@ import Testing
         #expect(error.offset == 47)  // the BINARY_EXT tag, after the SEND_SENDER control message
         #expect(reader.bufferedFragmentBytes == 0)
     }
+
+    @Test func theScannerSurvivesArbitraryBytes() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+        for _ in 0..<2_000 {
+            let count = Int(next() % 512)
+            // Mostly tag-like bytes, so that nesting and lengths are exercised.
+            let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: next() % 3 == 0 ? next() : 97 + next() % 24) }
+            var scanner = LargeBinaryScanner()
+            bytes.withUnsafeBytes { raw in
+                while let binary = scanner.nextLargeBinary(in: raw) {
+                    #expect(binary.length >= LargeBinaryScanner.threshold)
+                    scanner.skip(binary.length)
+                }
+            }
+            #expect(scanner.position <= bytes.count)
+        }
+    }
+
+    @Test func arbitraryFragmentDataFailsOrDecodesWithoutHarm() {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+        // A large binary's header now and then, so that detaching meets arbitrary bytes around it.
+        func data(_ count: Int) -> [UInt8] {
+            var bytes: [UInt8] = []
+            while bytes.count < count {
+                if next() % 8 == 0 {
+                    bytes += [109] + withUnsafeBytes(of: UInt32(16_384 + next() % 40_000).bigEndian, Array.init)
+                } else {
+                    bytes.append(UInt8(truncatingIfNeeded: next() % 2 == 0 ? next() : 97 + next() % 24))
+                }
+            }
+            return bytes
+        }
+        for sequence in 1...300 as ClosedRange<UInt64> {
+            var reader = DistributionMessageReader(flags: Fixtures.fragmentFlags)
+            let fragments = 1 + next() % 6
+            let id = withUnsafeBytes(of: sequence.bigEndian, Array.init)
+            var frames = [hex("83 45") + id + withUnsafeBytes(of: fragments.bigEndian, Array.init) + [0] + data(Int(next() % 300))]
+            for fragment in stride(from: fragments - 1, through: 1, by: -1) {
+                frames.append(hex("83 46") + id + withUnsafeBytes(of: fragment.bigEndian, Array.init) + data(Int(next() % 30_000)))
+            }
+            for frame in frames {
+                do {
+                    _ = try reader.read(frame: buffer(frame))
+                } catch {
+                    break
+                }
+            }
+        }
+    }
 }
