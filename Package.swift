@@ -194,7 +194,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ErlangRuntimeTests",
-            dependencies: ["ErlangRuntime", "ErlangDistribution", "ErlangTerm"]
+            dependencies: [
+                "ErlangRuntime", "ErlangDistribution", "ErlangTerm",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "ErlangRuntimeInteropTests",

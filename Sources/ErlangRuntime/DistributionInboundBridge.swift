@@ -31,6 +31,10 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
     private var readPending = false
     /// The handler that hands its messages straight to ``receive(_:)``.
     private var messageSource: DistributionChannelHandler?
+    /// The messages of the read under way, delivered once it completes.
+    private var held: [DistributionMessage] = []
+    /// The messages being delivered; swapped with ``held`` so that neither is copied.
+    private var delivering: [DistributionMessage] = []
 
     /// A bridge for a channel on `eventLoop`, and the sequence its consumer reads.
     static func make(on eventLoop: any EventLoop, fastPath: InboundFastPath) -> (DistributionInboundBridge, Producer) {
@@ -58,6 +62,7 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        deliverHeld()
         self.context = nil
         messageSource?.onMessage = nil
         messageSource = nil
@@ -69,18 +74,41 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
     }
 
     private func receive(_ message: DistributionMessage) {
+        held.append(message)
+    }
+
+    // A read's messages are delivered once the read completes rather than as each is cut from
+    // it, so mailbox handlers run after all the read's frames are decoded. In the throughput
+    // benchmark the peer then read a third less often, in larger reads, and the BEAM sender
+    // went 11 to 29 % faster (three alternated rounds); a peer that hands its messages to a
+    // task already behaved so. Ping-pong, one message per read, is unchanged.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        deliverHeld()
+        context.fireChannelReadComplete()
+    }
+
+    private func deliverHeld() {
+        guard !held.isEmpty else { return }
+        swap(&held, &delivering)
+        for message in delivering { deliver(message) }
+        delivering.removeAll(keepingCapacity: true)
+    }
+
+    private func deliver(_ message: DistributionMessage) {
         guard let source else { return }
         if fastPath.offer(message) { return }
         if case .stopProducing = source.yield(message) { producing = false }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        deliverHeld()
         source?.finish(error)
         source = nil
         context.fireErrorCaught(error)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        deliverHeld()
         source?.finish()
         source = nil
         context.fireChannelInactive()

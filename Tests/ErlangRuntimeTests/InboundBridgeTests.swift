@@ -1,0 +1,53 @@
+import ErlangDistribution
+import ErlangTerm
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import ErlangRuntime
+
+/// A read's messages reach their mailboxes once the read completes, in order, and none is lost
+/// when the connection ends first.
+@Suite struct InboundBridgeTests {
+    static let pid = PID(node: "a@h", id: 1, serial: 0, creation: 1)
+
+    static func plain(_ number: Int) -> DistributionMessage {
+        DistributionMessage(control: .send(to: pid), payload: .integer(number))
+    }
+
+    /// A channel with only the bridge, whose fast path records the plain messages it takes.
+    static func channel() throws -> (EmbeddedChannel, NIOLockedValueBox<[Term]>) {
+        let channel = EmbeddedChannel()
+        let fastPath = InboundFastPath()
+        let taken = NIOLockedValueBox<[Term]>([])
+        fastPath.install { message in
+            guard case .send = message.control, let payload = message.payload else { return false }
+            taken.withLockedValue { $0.append(payload) }
+            return true
+        }
+        let (bridge, _) = DistributionInboundBridge.make(on: channel.eventLoop, fastPath: fastPath)
+        try channel.pipeline.syncOperations.addHandler(bridge)
+        return (channel, taken)
+    }
+
+    @Test func aReadsMessagesAreDeliveredWhenItCompletes() throws {
+        let (channel, taken) = try Self.channel()
+        // One read that brings three messages (EmbeddedChannel.writeInbound completes each read).
+        for number in 1...3 { channel.pipeline.fireChannelRead(NIOAny(Self.plain(number))) }
+        #expect(taken.withLockedValue { $0 }.isEmpty)
+        channel.pipeline.fireChannelReadComplete()
+        #expect(taken.withLockedValue { $0 } == [.integer(1), .integer(2), .integer(3)])
+        try channel.writeInbound(Self.plain(4))
+        #expect(taken.withLockedValue { $0 }.count == 4)
+        _ = try channel.finish()
+    }
+
+    @Test func messagesOfAnUnfinishedReadAreDeliveredWhenTheConnectionEnds() throws {
+        let (channel, taken) = try Self.channel()
+        channel.pipeline.fireChannelRead(NIOAny(Self.plain(1)))
+        channel.pipeline.fireChannelRead(NIOAny(Self.plain(2)))
+        _ = try channel.finish()
+        #expect(taken.withLockedValue { $0 } == [.integer(1), .integer(2)])
+    }
+}
