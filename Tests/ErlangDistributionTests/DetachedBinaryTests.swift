@@ -142,13 +142,8 @@ import Testing
     }
 
     @Test func theScannerSurvivesArbitraryBytes() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
+        var random = XorShift(state: 0x9E37_79B9_7F4A_7C15)
+        func next() -> UInt64 { random.next() }
         for _ in 0..<2_000 {
             let count = Int(next() % 512)
             // Mostly tag-like bytes, so that nesting and lengths are exercised.
@@ -165,13 +160,8 @@ import Testing
     }
 
     @Test func arbitraryFragmentDataFailsOrDecodesWithoutHarm() {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
+        var random = XorShift(state: 0x2545_F491_4F6C_DD1D)
+        func next() -> UInt64 { random.next() }
         // A large binary's header now and then, so that detaching meets arbitrary bytes around it.
         func data(_ count: Int) -> [UInt8] {
             var bytes: [UInt8] = []
@@ -200,5 +190,17 @@ import Testing
                 }
             }
         }
+    }
+}
+
+/// A fixed sequence of pseudo-random numbers (xorshift64), so failures repeat.
+struct XorShift {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
     }
 }
