@@ -72,6 +72,9 @@ public struct ETFDecoder: Sendable {
 
     /// ``readUnversioned(from:atomCache:)`` for a buffer that lacks the bytes of the `detached`
     /// binaries: each `BINARY_EXT` at one of their positions (buffer indices) takes its array.
+    /// Its body repeats the other's on purpose: routing every message through this one, or both
+    /// through a shared private function, made small messages 20–40 ns slower to read
+    /// (`swerl-dist-codec-bench`, five alternated pairs).
     package func readUnversioned(
         from buffer: inout ByteBuffer, atomCache: [Atom], detached: [DetachedBinary]
     ) throws -> Term {
