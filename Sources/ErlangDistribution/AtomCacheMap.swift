@@ -33,6 +33,9 @@ final class AtomCacheMap: ETFAtomCacheMap, @unchecked Sendable {
     /// (a pg sync of 10,000 pids asks 10,000 times for one atom), and the answer for an atom does
     /// not change within a message.
     @exclusivity(unchecked) private var last: (atom: Atom, index: UInt8?)?
+    /// How many of ``references`` are new: usually none once a connection is warm, and then the
+    /// commit has nothing to store.
+    @exclusivity(unchecked) private var newCount = 0
 
     init() {}
 
@@ -64,6 +67,7 @@ final class AtomCacheMap: ETFAtomCacheMap, @unchecked Sendable {
             references.entries.append(.cached(slot: slot))
         } else {
             references.entries.append(.new(slot: slot, atom: atom))
+            newCount += 1
             if atom.name.utf8.count > 255 { references.longAtoms = true }
         }
         atoms.append(atom)
@@ -73,6 +77,7 @@ final class AtomCacheMap: ETFAtomCacheMap, @unchecked Sendable {
 
     /// Records the new atoms of the message in the table, as its header is sent.
     func commit() {
+        guard newCount > 0 else { return }
         for case .new(let slot, let atom) in references.entries {
             table[slot] = atom
         }
@@ -86,6 +91,7 @@ final class AtomCacheMap: ETFAtomCacheMap, @unchecked Sendable {
         references.longAtoms = false
         atoms.empty()
         last = nil
+        newCount = 0
     }
 
     // Only text of more than 255 bytes can exceed 255 characters; such an atom cannot be encoded.

@@ -47,10 +47,11 @@ public struct AtomCacheReferences: Sendable, Hashable {
     /// No references: the header `131, 68, 0` used when only `FRAGMENTS` is agreed.
     public static let empty = AtomCacheReferences(entries: [])
 
-    /// Appends the count, the flag nibbles and the references.
-    func write(into buffer: inout ByteBuffer) throws {
+    /// Appends the count, the flag nibbles and the references; `length` is ``encodedBytes`` when
+    /// the caller has it already.
+    func write(into buffer: inout ByteBuffer, encodedBytes length: Int? = nil) throws {
         try check()
-        let length = encodedBytes
+        let length = length ?? encodedBytes
         // Stored through one pointer: a `writeInteger` per byte (each with its own capacity and
         // uniqueness checks) made this a tenth of a small reply's encoding.
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { memory in

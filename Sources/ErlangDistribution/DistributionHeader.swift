@@ -111,15 +111,24 @@ public enum DistributionHeader: Sendable, Hashable {
         buffer.writeMultipleIntegers(versionMagic, fragmentContinuationTag, sequenceID, fragmentID)
     }
 
-    /// The length of the normal header of `references`, as ``write(into:)`` makes it when it
-    /// does not throw; the writer sizes its room with it instead of encoding the header twice.
-    static func normalBytes(_ references: AtomCacheReferences) -> Int {
-        2 + references.encodedBytes
+    /// The length of a normal header whose references take `referenceBytes`
+    /// (``AtomCacheReferences/encodedBytes``), as ``write(into:)`` makes it when it does not throw;
+    /// the writer sizes its room with it instead of encoding the header twice.
+    static func normalBytes(referenceBytes: Int) -> Int {
+        2 + referenceBytes
     }
 
-    /// The length of a fragment start header of `references`: the normal one and two 8-byte ids.
-    static func fragmentStartBytes(_ references: AtomCacheReferences) -> Int {
-        normalBytes(references) + 16
+    /// The length of a fragment start header whose references take `referenceBytes`: the normal
+    /// one and two 8-byte ids.
+    static func fragmentStartBytes(referenceBytes: Int) -> Int {
+        normalBytes(referenceBytes: referenceBytes) + 16
+    }
+
+    /// Appends the normal header of `references`, as ``write(into:)`` does for ``normal(_:)``,
+    /// with their length (``AtomCacheReferences/encodedBytes``) already known.
+    static func writeNormal(_ references: AtomCacheReferences, referenceBytes: Int, into buffer: inout ByteBuffer) throws {
+        buffer.writeMultipleIntegers(versionMagic, normalTag)
+        try references.write(into: &buffer, encodedBytes: referenceBytes)
     }
 }
 

@@ -8,33 +8,28 @@ import NIOCore
 /// holds the message once plus one fragment (64 KiB by default). Frames after the first may be
 /// sent later than other traffic, as ``DistributionMessageWriter`` explains.
 public struct DistributionFrames: Sequence, IteratorProtocol, Sendable {
-    private var encoded: ByteBuffer
-    private var single: ByteBuffer?
-    private let layout: FragmentLayout
-    private let startHeader: ByteBuffer
-    private let sequenceID: UInt64
-    private var index = 0
+    // A single frame is the common case, a small message: kept apart from the fragments' state
+    // so that handing it out touches nothing else (it was a struct of three buffers and a layout,
+    // two of them empty for a single frame).
+    private enum State: Sendable {
+        case single(ByteBuffer?)
+        case fragmenting(Fragmenting)
+    }
+
+    private var state: State
 
     /// The number of frames: 1, or the number of fragments.
     public let count: Int
 
     /// One frame.
     init(single frame: ByteBuffer) {
-        self.encoded = ByteBuffer()
-        self.single = frame
-        self.layout = FragmentLayout(headerSpace: 0, controlBytes: 0, dataBytes: 0, fragmentSize: nil)
-        self.startHeader = ByteBuffer()
-        self.sequenceID = 0
+        self.state = .single(frame)
         self.count = 1
-        self.index = 1  // Nothing to fragment after the single frame.
     }
 
     /// The fragments of `encoded`, whose first `layout.headerSpace` bytes are room for a header.
     init(fragmenting encoded: ByteBuffer, layout: FragmentLayout, startHeader: ByteBuffer, sequenceID: UInt64) {
-        self.encoded = encoded
-        self.layout = layout
-        self.startHeader = startHeader
-        self.sequenceID = sequenceID
+        self.state = .fragmenting(Fragmenting(encoded: encoded, layout: layout, startHeader: startHeader, sequenceID: sequenceID))
         self.count = layout.count
     }
 
@@ -44,21 +39,42 @@ public struct DistributionFrames: Sequence, IteratorProtocol, Sendable {
 
     /// The next frame, or nil after the last.
     public mutating func next() -> ByteBuffer? {
-        if let frame = single {
-            single = nil
+        switch state {
+        case .single(let frame):
+            // Cleared before the frame is returned, so that the caller holds its only reference.
+            state = .single(nil)
+            return frame
+        case .fragmenting(var fragmenting):
+            state = .single(nil)
+            let frame = fragmenting.next()
+            state = .fragmenting(fragmenting)
             return frame
         }
+    }
+}
+
+/// A fragmented message under way: the encoded message and the next fragment's index.
+private struct Fragmenting: Sendable {
+    var encoded: ByteBuffer
+    let layout: FragmentLayout
+    let startHeader: ByteBuffer
+    let sequenceID: UInt64
+    var index = 0
+
+    private static let allocator = ByteBufferAllocator()
+
+    mutating func next() -> ByteBuffer? {
+        let count = layout.count
         guard index < count else { return nil }
         defer {
             index += 1
             if index == count { encoded = ByteBuffer() }  // Release the message with its last fragment.
         }
         let range = layout.dataRange(index)
-        var frame = ByteBuffer()
         let headerBytes = index == 0 ? startHeader.readableBytes : DistributionHeader.fragmentHeaderSize
-        frame.reserveCapacity(Self.lengthRoom + headerBytes + range.count)
-        frame.writeRepeatingByte(0, count: Self.lengthRoom)
-        frame.moveReaderIndex(forwardBy: Self.lengthRoom)
+        var frame = Self.allocator.buffer(capacity: DistributionFrames.lengthRoom + headerBytes + range.count)
+        frame.writeRepeatingByte(0, count: DistributionFrames.lengthRoom)
+        frame.moveReaderIndex(forwardBy: DistributionFrames.lengthRoom)
         if index == 0 {
             frame.writeImmutableBuffer(startHeader)
         } else {

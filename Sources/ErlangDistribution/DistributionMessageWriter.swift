@@ -20,6 +20,8 @@ public struct DistributionMessageWriter: Sendable {
     /// The sending atom cache, copied on write like an array's storage.
     private var atomCache = AtomCacheMap()
     private var nextSequenceID: UInt64 = 1
+    /// A written frame's buffer, handed back by ``recycle(_:)`` for the next message.
+    private var spare: ByteBuffer?
 
     /// The largest frame a 4-byte length can announce.
     static let maxFrameBytes = Int(UInt32.max)
@@ -123,12 +125,12 @@ public struct DistributionMessageWriter: Sendable {
     }
 
     private mutating func headerFrames(_ message: DistributionMessage, atomCache map: AtomCacheMap?) throws -> DistributionFrames {
-        var encoded = ByteBuffer()
-        encoded.reserveCapacity(Self.initialCapacity)
+        var encoded = takeBuffer()
         encoded.writeRepeatingByte(0, count: Self.headerRoom)
         let controlBytes = try encodeTerms(message, into: &encoded, atomCache: map)
         let references = map?.references ?? .empty
-        let startBytes = DistributionHeader.fragmentStartBytes(references)
+        let referenceBytes = references.encodedBytes
+        let startBytes = DistributionHeader.fragmentStartBytes(referenceBytes: referenceBytes)
         if startBytes > Self.headerRoom {
             encoded = Self.moving(encoded, room: startBytes)
         }
@@ -139,7 +141,7 @@ public struct DistributionMessageWriter: Sendable {
             fragmentSize: flags.contains(.fragments) && message.payload != nil ? limits.fragmentSize : nil)
         let frames: DistributionFrames
         if layout.count == 1 {
-            try Self.prependNormalHeader(references, to: &encoded, headerSpace: headerSpace)
+            try Self.prependNormalHeader(references, referenceBytes: referenceBytes, to: &encoded, headerSpace: headerSpace)
             try checkSize(encoded)
             frames = DistributionFrames(single: encoded)
         } else {
@@ -155,6 +157,32 @@ public struct DistributionMessageWriter: Sendable {
         return frames
     }
 
+    private static let allocator = ByteBufferAllocator()
+
+    /// The most capacity a recycled buffer may have: a small message's, not a large one's.
+    static let recycledCapacity = 4096
+
+    /// Hands back a frame that this writer made and that the socket has taken, so that the next
+    /// message is encoded into its storage instead of a new one. Once nothing else holds the
+    /// storage it is reused; while something does (a write still waiting), the next message gets
+    /// a new buffer as it would have anyway. Frames of more than ``recycledCapacity`` bytes are
+    /// not kept.
+    public mutating func recycle(_ frame: ByteBuffer) {
+        guard frame.capacity <= Self.recycledCapacity else { return }
+        spare = frame
+    }
+
+    // The spare buffer emptied, or a new one at the first capacity. From the allocator at its
+    // size: `ByteBuffer()` shares an empty storage, so reserving capacity on it went through
+    // NIO's copy-on-write path.
+    private mutating func takeBuffer() -> ByteBuffer {
+        guard var buffer = spare else { return Self.allocator.buffer(capacity: Self.initialCapacity) }
+        spare = nil
+        // Keeps the storage when this is the only reference; makes a new one otherwise.
+        buffer.clear()
+        return buffer
+    }
+
     /// The bytes held before the terms for the header: a fragment start header (18 bytes) with a
     /// few dozen references to atoms already cached, the usual case once a connection is warm.
     /// The 4-byte frame length fits in front of any header that fits here (the fragment start
@@ -167,16 +195,16 @@ public struct DistributionMessageWriter: Sendable {
     /// with a pid or two and a short payload take well under 100 bytes each).
     static let initialCapacity = headerRoom + 512
 
-    /// Writes the normal header of `references` so that it ends where the terms begin, at
-    /// `headerSpace`, and moves the reader index to its first byte.
+    /// Writes the normal header of `references` (whose part takes `referenceBytes`) so that it
+    /// ends where the terms begin, at `headerSpace`, and moves the reader index to its first byte.
     private static func prependNormalHeader(
-        _ references: AtomCacheReferences, to frame: inout ByteBuffer, headerSpace: Int
+        _ references: AtomCacheReferences, referenceBytes: Int, to frame: inout ByteBuffer, headerSpace: Int
     ) throws {
-        let headerBytes = DistributionHeader.normalBytes(references)
+        let headerBytes = DistributionHeader.normalBytes(referenceBytes: referenceBytes)
         let end = frame.writerIndex
         let start = frame.readerIndex + headerSpace - headerBytes
         frame.moveWriterIndex(to: start)
-        try DistributionHeader.normal(references).write(into: &frame)
+        try DistributionHeader.writeNormal(references, referenceBytes: referenceBytes, into: &frame)
         frame.moveWriterIndex(to: end)
         frame.moveReaderIndex(to: start)
     }
@@ -187,6 +215,14 @@ public struct DistributionMessageWriter: Sendable {
     private func encodeTerms(
         _ message: DistributionMessage, into encoded: inout ByteBuffer, atomCache map: AtomCacheMap?
     ) throws -> Int {
+        if let (opCode, first, second, third) = message.control.plainFields {
+            var controlBytes = 0
+            try encoding {
+                controlBytes = try encoder.writeUnversionedControl(
+                    opCode: opCode, first, second, third, payload: message.payload, into: &encoded, atomCache: map)
+            }
+            return controlBytes
+        }
         let dataStart = encoded.writerIndex
         try encoding { try encoder.writeUnversioned(message.control.term, into: &encoded, atomCache: map) }
         let controlBytes = encoded.writerIndex - dataStart

@@ -43,6 +43,8 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
     private var previousFiring: Instant?
     // Firings in a row that found nothing received since the one before.
     private var silentFirings = 0
+    // Whether ``receivedSincePreviousFiring()`` was called since the previous firing.
+    private var heardSincePreviousFiring = false
 
     /// Creates the machine for a connection that finished its handshake at `start`; the handshake
     /// counts as traffic both ways, as OTP's socket counters include it.
@@ -74,6 +76,14 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
         lastReceived = max(lastReceived, now)
     }
 
+    /// Records that bytes came from the peer at some time since the previous firing (or since
+    /// `start`, before the first): ``received(at:)`` for a caller that does not read the clock on
+    /// every receipt, but notes it and reports it when its timer fires, before
+    /// ``timerFired(at:outputPending:)``.
+    public mutating func receivedSincePreviousFiring() {
+        heardSincePreviousFiring = true
+    }
+
     /// Records that a frame was written to the peer at `now`. Report the frames of messages, not
     /// the ticks this machine asked for: OTP counts its own tick as the period's write, so the
     /// next idle period ticks again.
@@ -86,10 +96,13 @@ public struct DistributionTicker<Instant: InstantProtocol>: Sendable where Insta
     /// - Parameter outputPending: whether frames are waiting to be written (OTP's `send_pend`);
     ///   a non-hidden peer gets no tick then, since those frames will reach it.
     public mutating func timerFired(at now: Instant, outputPending: Bool = false) -> Action {
-        defer { previousFiring = max(previousFiring ?? now, now) }
+        defer {
+            previousFiring = max(previousFiring ?? now, now)
+            heardSincePreviousFiring = false
+        }
         // A receipt at the very instant of the previous firing counts for this period too: on a
         // test loop's clock it may have come after that firing.
-        let heard = previousFiring.map { lastReceived >= $0 } ?? true
+        let heard = heardSincePreviousFiring || (previousFiring.map { lastReceived >= $0 } ?? true)
         silentFirings = heard ? 0 : silentFirings + 1
         if silentFirings >= intensity {
             return .peerUnresponsive

@@ -53,6 +53,28 @@ public struct ETFEncoder: Sendable {
         try write(into: &buffer, atomCache: atomCache) { try $0.write(term) }
     }
 
+    /// Appends the control tuple `{OpCode, First, Second[, Third]}` and then `payload`, each
+    /// without a version byte and byte for byte as ``writeUnversioned(_:into:atomCache:)`` writes
+    /// them, the tuple as if it were a ``Term``; returns the tuple's length. For the control
+    /// messages of plain sends: building the tuple as a term (an array made and freed) and writing
+    /// the two terms in two passes over the buffer were a third of encoding a small reply.
+    package func writeUnversionedControl(
+        opCode: UInt8, _ first: ETFControlField, _ second: ETFControlField, _ third: ETFControlField?,
+        payload: Term?, into buffer: inout ByteBuffer, atomCache: (any ETFAtomCacheMap)?
+    ) throws -> Int {
+        var controlBytes = 0
+        try write(into: &buffer, atomCache: atomCache) { writer in
+            try writer.put(ETFTag.smallTuple, UInt8(third == nil ? 3 : 4))
+            try writer.put(ETFTag.smallInteger, opCode)
+            try writer.write(first)
+            try writer.write(second)
+            if let third { try writer.write(third) }
+            controlBytes = writer.count
+            if let payload { try writer.write(payload) }
+        }
+        return controlBytes
+    }
+
     /// Runs `body` with a writer over the buffer's free capacity and keeps what it wrote. When the
     /// term does not fit, the buffer grows (at least doubling) and the term is written again from
     /// its start; a reused buffer soon has room for every term, so each is written once.
@@ -90,6 +112,22 @@ public struct ETFEncoder: Sendable {
             buffer.writeImmutableBuffer(compressed)
         } else {
             buffer.writeImmutableBuffer(body)
+        }
+    }
+}
+
+/// An element of a control tuple after its operation code, for
+/// ``ETFEncoder/writeUnversionedControl(opCode:_:_:_:into:atomCache:)``.
+package enum ETFControlField: Sendable {
+    case pid(PID)
+    case atom(Atom)
+}
+
+extension ETFWriter {
+    mutating func write(_ field: ETFControlField) throws {
+        switch field {
+        case .pid(let pid): try writePid(pid)
+        case .atom(let atom): try writeAtom(atom)
         }
     }
 }

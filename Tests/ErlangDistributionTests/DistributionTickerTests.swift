@@ -133,6 +133,24 @@ struct FakeInstant: InstantProtocol {
         #expect(ticker.timerFired(at: .seconds(245)) == .peerUnresponsive)
     }
 
+    @Test func aReceiptReportedAtAFiringCountsForThatPeriodOnly() {
+        // As the connection handler reports reads: a flag per read, told to the ticker when the
+        // timer fires. The verdicts are those of receipts with their instants.
+        var reported = Ticker(start: start)
+        var timed = Ticker(start: start)
+        var actions: [Ticker.Action] = []
+        for (firing, receipt) in [(15.0, nil), (30, 20), (45, nil), (60, 59.9), (75, nil), (90, nil), (105, nil), (120, nil)] {
+            if let receipt {
+                reported.receivedSincePreviousFiring()
+                timed.received(at: .seconds(receipt))
+            }
+            let action = reported.timerFired(at: .seconds(firing))
+            #expect(action == timed.timerFired(at: .seconds(firing)))
+            actions.append(action)
+        }
+        #expect(actions == [.none, .sendTick, .sendTick, .sendTick, .sendTick, .sendTick, .sendTick, .peerUnresponsive])
+    }
+
     @Test func bytesReadAfterALateFiringKeepThePeer() {
         var ticker = Ticker(netTickTime: .seconds(4), start: start)
         #expect(ticker.timerFired(at: .seconds(1)) == Ticker.Action.none)

@@ -49,3 +49,33 @@ import Testing
             control: .sendSender(from: Fixtures.dlpy1, to: Fixtures.dlb85), payload: .list([])))
     }
 }
+
+/// A writer reuses the buffer of a frame handed back to it only once nothing else holds it.
+@Suite struct RecycledFrameTests {
+    static func reply(_ number: Int) -> DistributionMessage {
+        DistributionMessage(control: .sendSender(from: Fixtures.dlpy1, to: Fixtures.dlb85), payload: .tuple([.atom("pong"), .integer(number)]))
+    }
+
+    @Test func aFrameStillHeldElsewhereIsNotWrittenOver() throws {
+        var writer = DistributionMessageWriter(flags: Fixtures.atomCacheFlags)
+        var reader = DistributionMessageReader(flags: Fixtures.atomCacheFlags)
+        var frames: [ByteBuffer] = []
+        var copies: [[UInt8]] = []
+        for number in 1...4 {
+            let frame = try #require(try writer.write(Self.reply(number)).first)
+            copies.append(Array(frame.readableBytesView))
+            // The odd frames stay held, as a write still waiting would hold them; the even ones
+            // are dropped, so the next message reuses their storage.
+            if number % 2 == 1 { frames.append(frame) }
+            writer.recycle(frame)
+        }
+        for (index, frame) in frames.enumerated() {
+            #expect(Array(frame.readableBytesView) == copies[index * 2])
+        }
+        for (index, bytes) in copies.enumerated() {
+            var buffer = ByteBuffer()
+            buffer.writeBytes(bytes)
+            #expect(try reader.read(frame: buffer) == Self.reply(index + 1))
+        }
+    }
+}
