@@ -91,8 +91,9 @@ public final class DistributionConnection: Sendable, CustomStringConvertible {
     ///
     /// - Throws: ``DistributionError`` (`connectionClosed`) when the connection is known to be closed.
     public func trySend(_ message: DistributionMessage) throws -> Bool {
-        try checkOpen()
-        guard window.tryAcquire() else {
+        // The window's own check of its close comes with taking the slot: one lock per send
+        // instead of two. Which failure it was is sorted out only when there is one.
+        guard channel.isActive, window.tryAcquire() else {
             try checkOpen()
             return false
         }

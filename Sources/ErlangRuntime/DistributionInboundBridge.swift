@@ -57,6 +57,7 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
         // NIOAny; the reference cycle lasts until handlerRemoved.
         if let handler = try? context.pipeline.syncOperations.handler(type: DistributionChannelHandler.self) {
             handler.onMessage = { [self] message in receive(message) }
+            handler.onReadEnd = { [self] in deliverHeld() }
             messageSource = handler
         }
     }
@@ -65,6 +66,7 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
         deliverHeld()
         self.context = nil
         messageSource?.onMessage = nil
+        messageSource?.onReadEnd = nil
         messageSource = nil
         source?.finish()
     }

@@ -7,8 +7,8 @@ import Testing
 
 @testable import ErlangRuntime
 
-/// A read's messages reach their mailboxes once the read completes, in order, and none is lost
-/// when the connection ends first.
+/// A read's messages reach their mailboxes once the read's frames are cut (or the read completes),
+/// in order, and none is lost when the connection ends first.
 @Suite struct InboundBridgeTests {
     static let pid = PID(node: "a@h", id: 1, serial: 0, creation: 1)
 
@@ -16,9 +16,11 @@ import Testing
         DistributionMessage(control: .send(to: pid), payload: .integer(number))
     }
 
-    /// A channel with only the bridge, whose fast path records the plain messages it takes.
-    static func channel() throws -> (EmbeddedChannel, NIOLockedValueBox<[Term]>) {
+    /// A channel with the bridge (after `handler`, when given), whose fast path records the plain
+    /// messages it takes.
+    static func channel(behind handler: DistributionChannelHandler? = nil) throws -> (EmbeddedChannel, NIOLockedValueBox<[Term]>) {
         let channel = EmbeddedChannel()
+        if let handler { try channel.pipeline.syncOperations.addHandler(handler) }
         let fastPath = InboundFastPath()
         let taken = NIOLockedValueBox<[Term]>([])
         fastPath.install { message in
@@ -39,6 +41,30 @@ import Testing
         channel.pipeline.fireChannelReadComplete()
         #expect(taken.withLockedValue { $0 } == [.integer(1), .integer(2), .integer(3)])
         try channel.writeInbound(Self.plain(4))
+        #expect(taken.withLockedValue { $0 }.count == 4)
+        _ = try channel.finish()
+    }
+
+    @Test func behindTheConnectionHandlerAReadsMessagesAreDeliveredWhenItsFramesAreCut() throws {
+        let flags = DistributionFlags.swerlDefault
+        let handler = DistributionChannelHandler(agreedFlags: flags, peerIsHidden: false, cutsFrames: true)
+        let (channel, taken) = try Self.channel(behind: handler)
+        // One read with three whole frames and the start of a fourth.
+        var writer = DistributionMessageWriter(flags: flags)
+        var bytes = ByteBuffer()
+        for number in 1...4 {
+            for frame in try writer.write(Self.plain(number)) {
+                bytes.writeInteger(UInt32(frame.readableBytes))
+                bytes.writeImmutableBuffer(frame)
+            }
+        }
+        let cut = bytes.readableBytes - 3
+        let read = try #require(bytes.getSlice(at: bytes.readerIndex, length: cut))
+        bytes.moveReaderIndex(forwardBy: cut)
+        channel.pipeline.fireChannelRead(NIOAny(read))
+        // Before the pipeline's channelReadComplete: the handler's onReadEnd delivered them.
+        #expect(taken.withLockedValue { $0 } == [.integer(1), .integer(2), .integer(3)])
+        channel.pipeline.fireChannelRead(NIOAny(bytes))
         #expect(taken.withLockedValue { $0 }.count == 4)
         _ = try channel.finish()
     }

@@ -72,12 +72,21 @@ extension ErlangNode {
     // The connection the last send to this node took, while it is up: one lookup by the pid's
     // atom instead of parsing the name and a second table's lookup by it on every send.
     private func knownConnection(toNodeOf pid: PID) -> DistributionConnection? {
-        guard let connection = state.withLockedValue({ $0.routes[pid.node]?.connection }), connection.isActive else { return nil }
-        return connection
+        let known = state.withLockedValue { state -> DistributionConnection? in
+            if let last = state.lastRoute, last.atom == pid.node { return last.connection }
+            guard let connection = state.routes[pid.node]?.connection else { return nil }
+            state.lastRoute = (pid.node, connection)
+            return connection
+        }
+        guard let known, known.isActive else { return nil }
+        return known
     }
 
     private func remember(_ connection: DistributionConnection, for atom: Atom) {
-        state.withLockedValue { $0.routes[atom]?.connection = connection }
+        state.withLockedValue { state in
+            state.routes[atom]?.connection = connection
+            state.lastRoute = (atom, connection)
+        }
     }
 
     /// The node name in a pid, parsed once per node: parsing it on every send showed in profiles.

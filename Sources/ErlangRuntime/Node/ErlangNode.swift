@@ -48,6 +48,9 @@ public final class ErlangNode: Service, Sendable {
         var dialing: [NodeName: Task<DistributionConnection, any Error>] = [:]
         var nextReference: UInt64 = 1
         var routes: [Atom: Route] = [:]
+        /// The route the last send took, checked before ``routes``: a pid's node atom usually
+        /// shares its storage with the last one's, so comparing them skips hashing the name.
+        var lastRoute: (atom: Atom, connection: DistributionConnection)?
         var isShutDown = false
     }
 
@@ -151,7 +154,10 @@ public final class ErlangNode: Service, Sendable {
         Task { [self] in
             for await event in events {
                 if case .nodeDown(let peer, _) = event {
-                    state.withLockedValue { $0.routes[peer.atom]?.connection = nil }
+                    state.withLockedValue { state in
+                        state.routes[peer.atom]?.connection = nil
+                        if state.lastRoute?.atom == peer.atom { state.lastRoute = nil }
+                    }
                     connectionLost(to: peer)
                     linksLost(to: peer)
                 }
