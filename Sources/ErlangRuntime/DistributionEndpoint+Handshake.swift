@@ -72,7 +72,8 @@ extension DistributionEndpoint {
                 closeReason.succeed(error)
             })
         let fastPath = InboundFastPath()
-        let (bridge, messages) = DistributionInboundBridge.make(on: channel.eventLoop, fastPath: fastPath)
+        let (bridge, messages) = DistributionInboundBridge.make(
+            on: channel.eventLoop, fastPath: fastPath, pacing: configuration.connection.readPacing)
         try channel.pipeline.syncOperations.addHandler(bridge)
         let connection = DistributionConnection(
             handshake: result, channel: channel, messages: messages, fastPath: fastPath, closeReason: closeReason)

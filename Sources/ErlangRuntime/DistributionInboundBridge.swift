@@ -35,10 +35,16 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
     private var held: [DistributionMessage] = []
     /// The messages being delivered; swapped with ``held`` so that neither is copied.
     private var delivering: [DistributionMessage] = []
+    /// When the next read waits after a read of many messages.
+    private let pacing: DistributionConnectionConfiguration.ReadPacing?
+    /// Whether the last read brought enough messages for the next one to wait.
+    private var paceNextRead = false
 
     /// A bridge for a channel on `eventLoop`, and the sequence its consumer reads.
-    static func make(on eventLoop: any EventLoop, fastPath: InboundFastPath) -> (DistributionInboundBridge, Producer) {
-        let bridge = DistributionInboundBridge(fastPath: fastPath)
+    static func make(
+        on eventLoop: any EventLoop, fastPath: InboundFastPath, pacing: DistributionConnectionConfiguration.ReadPacing? = nil
+    ) -> (DistributionInboundBridge, Producer) {
+        let bridge = DistributionInboundBridge(fastPath: fastPath, pacing: pacing)
         let made = Producer.makeSequence(
             backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16),
             finishOnDeinit: false,
@@ -47,8 +53,9 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
         return (bridge, made.sequence)
     }
 
-    private init(fastPath: InboundFastPath) {
+    private init(fastPath: InboundFastPath, pacing: DistributionConnectionConfiguration.ReadPacing?) {
         self.fastPath = fastPath
+        self.pacing = pacing
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -91,6 +98,7 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
 
     private func deliverHeld() {
         guard !held.isEmpty else { return }
+        if let pacing, held.count >= pacing.messages { paceNextRead = true }
         swap(&held, &delivering)
         for message in delivering { deliver(message) }
         delivering.removeAll(keepingCapacity: true)
@@ -117,10 +125,19 @@ final class DistributionInboundBridge: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if producing {
-            context.read()
-        } else {
+        guard producing else {
             readPending = true
+            return
+        }
+        guard paceNextRead, let pacing else {
+            context.read()
+            return
+        }
+        // The read is passed on later, as if the consumer had paused (see ReadPacing).
+        paceNextRead = false
+        readPending = true
+        context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(pacing.delay)) { [self] in
+            if producing { resume() }
         }
     }
 

@@ -69,6 +69,49 @@ import Testing
         _ = try channel.finish()
     }
 
+    /// Counts the reads that pass it towards the socket.
+    final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = Never
+        var reads = 0
+
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    @Test func afterAReadOfManyMessagesTheNextReadWaits() throws {
+        let channel = EmbeddedChannel()
+        let counter = ReadCounter()
+        try channel.pipeline.syncOperations.addHandler(counter)
+        let fastPath = InboundFastPath()
+        fastPath.install { _ in true }
+        let pacing = DistributionConnectionConfiguration.ReadPacing(messages: 3, delay: .microseconds(30))
+        // The sequence is kept: dropping it would resume reading at the loop's next turn.
+        let (bridge, sequence) = DistributionInboundBridge.make(on: channel.eventLoop, fastPath: fastPath, pacing: pacing)
+        try channel.pipeline.syncOperations.addHandler(bridge)
+        defer { withExtendedLifetime(sequence) {} }
+
+        // A read as NIO makes it: its messages, its completion, then the request for the next
+        // read (autoRead), which passes the bridge at once or later.
+        func read(messages: Int) {
+            for number in 0..<messages { channel.pipeline.fireChannelRead(NIOAny(Self.plain(number))) }
+            channel.pipeline.fireChannelReadComplete()
+            channel.pipeline.read()
+        }
+        read(messages: 2)
+        let reads = counter.reads
+        read(messages: 3)
+        #expect(counter.reads == reads)
+        channel.embeddedEventLoop.advanceTime(by: .microseconds(29))
+        #expect(counter.reads == reads)
+        channel.embeddedEventLoop.advanceTime(by: .microseconds(1))
+        #expect(counter.reads == reads + 1)
+        read(messages: 1)
+        #expect(counter.reads == reads + 2)
+        _ = try channel.finish()
+    }
+
     @Test func messagesOfAnUnfinishedReadAreDeliveredWhenTheConnectionEnds() throws {
         let (channel, taken) = try Self.channel()
         channel.pipeline.fireChannelRead(NIOAny(Self.plain(1)))

@@ -40,6 +40,9 @@ extension ErlangNode {
         /// supervisor starts `global` and `pg` before any connection is served (`kernel.erl`,
         /// `init/1`). A service that throws stops the start.
         public var services: [StartService]
+        /// How connections read a peer that streams (default: ``DistributionConnectionConfiguration/ReadPacing/default``,
+        /// 30 µs after a read of 16 messages or more); nil reads whenever a socket has bytes.
+        public var readPacing: DistributionConnectionConfiguration.ReadPacing? = .default
         /// The event loops of the node's sockets (default: NIO's shared group).
         public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
         /// Starts the task that reads one connection's messages and hands them to processes

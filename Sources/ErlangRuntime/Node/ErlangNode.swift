@@ -91,7 +91,8 @@ public final class ErlangNode: Service, Sendable {
         let hub = NodeEventHub()
         let endpoint = DistributionEndpoint(configuration: .init(
             name: .name(name), cookie: cookie, hidden: configuration.hidden, setupTime: configuration.setupTime,
-            connection: DistributionConnectionConfiguration(netTickTime: configuration.netTickTime),
+            connection: DistributionConnectionConfiguration(
+                netTickTime: configuration.netTickTime, readPacing: configuration.readPacing),
             logger: configuration.logger, onEvent: { hub.emit($0) }),
             eventLoopGroup: configuration.eventLoopGroup)
         let listener = try await listen(endpoint, configuration)
