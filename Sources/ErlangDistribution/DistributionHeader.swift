@@ -94,8 +94,7 @@ public enum DistributionHeader: Sendable, Hashable {
         case .passThrough:
             buffer.writeInteger(Self.passThroughTag)
         case .normal(let references):
-            buffer.writeMultipleIntegers(Self.versionMagic, Self.normalTag)
-            try references.write(into: &buffer)
+            try Self.writeNormal(references, referenceBytes: references.encodedBytes, into: &buffer)
         case .fragmentStart(let sequenceID, let fragmentID, let references):
             buffer.writeMultipleIntegers(Self.versionMagic, Self.fragmentStartTag)
             buffer.writeInteger(sequenceID)

@@ -45,7 +45,6 @@ public struct DistributionFrames: Sequence, IteratorProtocol, Sendable {
             state = .single(nil)
             return frame
         case .fragmenting(var fragmenting):
-            state = .single(nil)
             let frame = fragmenting.next()
             state = .fragmenting(fragmenting)
             return frame

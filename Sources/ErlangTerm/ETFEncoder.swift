@@ -117,7 +117,7 @@ public struct ETFEncoder: Sendable {
 }
 
 /// An element of a control tuple after its operation code, for
-/// ``ETFEncoder/writeUnversionedControl(opCode:_:_:_:into:atomCache:)``.
+/// ``ETFEncoder/writeUnversionedControl(opCode:_:_:_:payload:into:atomCache:)``.
 package enum ETFControlField: Sendable {
     case pid(PID)
     case atom(Atom)
